@@ -1,0 +1,18 @@
+//! `kolgraph centrality` (not implemented yet).
+
+use crate::cli::{Ctx, ExitStatus, InputArgs, OutputArgs};
+
+/// Arguments of `kolgraph centrality`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Run `kolgraph centrality`.
+pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
+    let _ = (&args, ctx);
+    anyhow::bail!("`kolgraph centrality` is not implemented yet")
+}

@@ -1,0 +1,18 @@
+//! `kolgraph rank` (not implemented yet).
+
+use crate::cli::{Ctx, ExitStatus, InputArgs, OutputArgs};
+
+/// Arguments of `kolgraph rank`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Run `kolgraph rank`.
+pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
+    let _ = (&args, ctx);
+    anyhow::bail!("`kolgraph rank` is not implemented yet")
+}

@@ -1,0 +1,1 @@
+//! Seeded synthetic brand communities (see `kolgraph generate`).

@@ -1,0 +1,9 @@
+//! Graph layer: the typed property graph (petgraph) and the compact CSR view for algorithms.
+
+pub mod csr;
+pub mod model;
+pub mod property;
+
+pub use csr::{Csr, CsrGraph, WeightView};
+pub use model::{EdgeData, InteractionKind, NodeData, NodeKind, Transaction, N_KINDS};
+pub use property::PropertyGraph;

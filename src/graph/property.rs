@@ -1,0 +1,186 @@
+//! The property graph: petgraph `StableDiGraph`-free plain `DiGraph` whose node index equals the CSR row.
+//!
+//! Nodes are never removed, so by petgraph's index contract `NodeIndex::index()` is stable and is the
+//! compact node id (`u32`) used by every algorithm. Parallel interactions between the same ordered pair
+//! are merged into one `EdgeData` (counts per kind, timestamps, sentiment).
+
+use super::model::{EdgeData, InteractionKind, NodeData, NodeKind};
+use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use std::collections::HashMap;
+
+/// Typed property graph with an id map from external ids to node indices.
+#[derive(Debug, Clone, Default)]
+pub struct PropertyGraph {
+    /// The petgraph graph; node weight = node properties, edge weight = aggregated interactions.
+    pub graph: DiGraph<NodeData, EdgeData, u32>,
+    /// External id → node index.
+    ids: HashMap<String, u32>,
+    /// (source, target) → edge index, for merging parallel interactions.
+    edge_index: HashMap<(u32, u32), u32>,
+    /// Platform names, indexed by the bits of `EdgeData::platforms` (first 64 distinct platforms).
+    pub platforms: Vec<String>,
+}
+
+impl PropertyGraph {
+    /// Empty graph.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Number of nodes.
+    pub fn node_count(&self) -> usize {
+        self.graph.node_count()
+    }
+
+    /// Number of distinct (source, target) pairs.
+    pub fn edge_count(&self) -> usize {
+        self.graph.edge_count()
+    }
+
+    /// Node index of an external id.
+    pub fn index_of(&self, id: &str) -> Option<u32> {
+        self.ids.get(id).copied()
+    }
+
+    /// Node properties.
+    pub fn node(&self, v: u32) -> &NodeData {
+        &self.graph[NodeIndex::new(v as usize)]
+    }
+
+    /// Mutable node properties.
+    pub fn node_mut(&mut self, v: u32) -> &mut NodeData {
+        &mut self.graph[NodeIndex::new(v as usize)]
+    }
+
+    /// External id of a node.
+    pub fn id(&self, v: u32) -> &str {
+        &self.node(v).id
+    }
+
+    /// Kind of a node.
+    pub fn kind(&self, v: u32) -> NodeKind {
+        self.node(v).kind
+    }
+
+    /// Iterate node indices.
+    pub fn nodes(&self) -> impl Iterator<Item = u32> + '_ {
+        (0..self.node_count() as u32).map(|v| v)
+    }
+
+    /// Get or create the node for an external id (created as `kind`).
+    pub fn ensure_node(&mut self, id: &str, kind: NodeKind) -> u32 {
+        if let Some(&v) = self.ids.get(id) {
+            return v;
+        }
+        let v = self.graph.add_node(NodeData::new(id, kind)).index() as u32;
+        self.ids.insert(id.to_string(), v);
+        v
+    }
+
+    /// Register an alias (e.g. a platform handle) for an existing node.
+    /// Returns false if the alias already maps to a different node.
+    pub fn add_alias(&mut self, alias: &str, v: u32) -> bool {
+        match self.ids.get(alias) {
+            Some(&w) => w == v,
+            None => {
+                self.ids.insert(alias.to_string(), v);
+                true
+            }
+        }
+    }
+
+    /// Index of a platform name for the edge bit set (platforms past the 64th share bit 63).
+    pub fn platform_bit(&mut self, platform: &str) -> u64 {
+        let i = match self.platforms.iter().position(|p| p == platform) {
+            Some(i) => i,
+            None => {
+                self.platforms.push(platform.to_string());
+                self.platforms.len() - 1
+            }
+        };
+        1u64 << i.min(63)
+    }
+
+    /// The aggregated edge for (s, t), created if missing.
+    pub fn edge_mut(&mut self, s: u32, t: u32) -> &mut EdgeData {
+        let e = match self.edge_index.get(&(s, t)) {
+            Some(&e) => e,
+            None => {
+                let e = self
+                    .graph
+                    .add_edge(
+                        NodeIndex::new(s as usize),
+                        NodeIndex::new(t as usize),
+                        EdgeData::default(),
+                    )
+                    .index() as u32;
+                self.edge_index.insert((s, t), e);
+                e
+            }
+        };
+        &mut self.graph[EdgeIndex::new(e as usize)]
+    }
+
+    /// Record one interaction row.
+    #[allow(clippy::too_many_arguments)]
+    pub fn add_interaction(
+        &mut self,
+        s: u32,
+        t: u32,
+        kind: InteractionKind,
+        platform: Option<&str>,
+        timestamp: Option<i64>,
+        weight: f64,
+        sentiment: Option<f64>,
+        half_life_secs: Option<f64>,
+    ) {
+        let bit = platform.map(|p| self.platform_bit(p)).unwrap_or(0);
+        let e = self.edge_mut(s, t);
+        let k = kind.index();
+        e.counts[k] = e.counts[k].saturating_add(1);
+        e.weight_sums[k] += weight as f32;
+        e.platforms |= bit;
+        if let Some(x) = sentiment {
+            e.sentiment_sum += x as f32;
+            e.sentiment_n += 1;
+        }
+        if let Some(ts) = timestamp {
+            if let Some(h) = half_life_secs {
+                let w = 1.0;
+                if e.last_ts == i64::MIN || ts <= e.last_ts {
+                    let base = if e.last_ts == i64::MIN { ts } else { e.last_ts };
+                    e.recency_acc += w * (((ts - base) as f64) / h).exp2();
+                } else {
+                    // Rescale the accumulator to the new anchor so it never overflows.
+                    e.recency_acc = e.recency_acc * (((e.last_ts - ts) as f64) / h).exp2() + w;
+                }
+            }
+            e.first_ts = e.first_ts.min(ts);
+            e.last_ts = e.last_ts.max(ts);
+        }
+    }
+
+    /// Iterate edges as (source, target, data) in insertion order.
+    pub fn edges(&self) -> impl Iterator<Item = (u32, u32, &EdgeData)> + '_ {
+        self.graph.raw_edges().iter().map(|e| {
+            (
+                e.source().index() as u32,
+                e.target().index() as u32,
+                &e.weight,
+            )
+        })
+    }
+
+    /// Number of nodes of each kind: (customers, brands, staff).
+    pub fn kind_counts(&self) -> (usize, usize, usize) {
+        let mut c = (0, 0, 0);
+        for n in self.graph.node_weights() {
+            match n.kind {
+                NodeKind::Customer => c.0 += 1,
+                NodeKind::Brand => c.1 += 1,
+                NodeKind::Staff => c.2 += 1,
+            }
+        }
+        c
+    }
+}

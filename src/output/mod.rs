@@ -1,0 +1,5 @@
+//! Outputs: tables (table/CSV/JSON), charts (plotters) and the HTML report.
+
+pub mod table;
+
+pub use table::{OutputFormat, Table};
