@@ -281,12 +281,14 @@ impl<'o> Loader<'o> {
             let handle = need(row, 2, "handle")?;
             let v = match self.g.index_of(cid) {
                 Some(v) if self.g.kind(v) == NodeKind::Customer => v,
-                Some(_) => return Err(row.reject(
-                    Some(0),
-                    format!(
+                Some(_) => {
+                    return Err(row.reject(
+                        Some(0),
+                        format!(
                         "identity of a brand/staff account (got {cid:?}, expected a customer id)"
                     ),
-                )),
+                    ))
+                }
                 None if self.closed => {
                     return Err(row.reject(
                         Some(0),
@@ -377,12 +379,14 @@ impl<'o> Loader<'o> {
                     None => None,
                     Some(s) => match parse_finite(s) {
                         Ok(x) if (-1.0..=1.0).contains(&x) => Some(x),
-                        Ok(_) => return Err(row.reject(
-                            Some(6),
-                            format!(
+                        Ok(_) => {
+                            return Err(row.reject(
+                                Some(6),
+                                format!(
                                 "sentiment out of range (got {s:?}, expected a number in [-1, 1])"
                             ),
-                        )),
+                            ))
+                        }
                         Err(e) => {
                             return Err(row.reject(
                                 Some(6),
@@ -462,12 +466,14 @@ impl<'o> Loader<'o> {
                     parse_ts(ts_s).ok_or_else(|| row.reject(Some(1), bad_ts("timestamp", ts_s)))?;
                 let amount = match parse_finite(amount_s) {
                     Ok(a) if a >= 0.0 => a,
-                    Ok(_) => return Err(row.reject(
-                        Some(2),
-                        format!(
+                    Ok(_) => {
+                        return Err(row.reject(
+                            Some(2),
+                            format!(
                             "negative amount (got {amount_s:?}, expected a non-negative number)"
                         ),
-                    )),
+                        ))
+                    }
                     Err(e) => {
                         return Err(row.reject(
                             Some(2),

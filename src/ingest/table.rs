@@ -168,16 +168,28 @@ fn csv_err(file: &str, e: &csv::Error) -> Error {
     }
 }
 
-fn missing_column(file: &str, name: &str, got: &[String], expected: &[&[&str]]) -> Error {
-    let exp: Vec<&str> = expected.iter().map(|a| a[0]).collect();
+fn missing_column(
+    file: &str,
+    name: &str,
+    got: &[String],
+    expected: &[&[&str]],
+    required: &[usize],
+) -> Error {
+    let req: Vec<&str> = required.iter().map(|&i| expected[i][0]).collect();
+    let opt: Vec<&str> = (0..expected.len())
+        .filter(|i| !required.contains(i))
+        .map(|i| expected[i][0])
+        .collect();
     Error::Record(RecordError {
         file: file.to_string(),
         line: 1,
         column: 0,
         message: format!(
-            "missing required column {name:?} in the header (got {:?}, expected columns {})",
+            "missing required column {name:?} in the header (got {:?}, expected columns {}{}{})",
             got.join(","),
-            exp.join(", ")
+            req.join(", "),
+            if opt.is_empty() { "" } else { "; optional: " },
+            opt.join(", ")
         ),
     })
 }
@@ -208,7 +220,7 @@ fn read_delimited(
     if !has {
         // Empty file: still check the header requirement so a truncated export is noticed.
         if let Some(&i) = required.first() {
-            return Err(missing_column(file, wanted[i][0], &[], wanted));
+            return Err(missing_column(file, wanted[i][0], &[], wanted, required));
         }
         return Ok(counts);
     }
@@ -231,7 +243,13 @@ fn read_delimited(
         .collect();
     for &i in required {
         if map[i].is_none() {
-            return Err(missing_column(file, wanted[i][0], &header, wanted));
+            return Err(missing_column(
+                file,
+                wanted[i][0],
+                &header,
+                wanted,
+                required,
+            ));
         }
     }
     loop {
