@@ -103,48 +103,46 @@ impl LevelGraph {
             members[fill[p]] = v as u32;
             fill[p] += 1;
         }
-        let rows: Vec<AggRow> = (0..k)
+        // Fixed chunks of parts, one scratch array per chunk (allocating per rayon split costs
+        // O(k) page faults each); each part is still summed on its own, in member order.
+        let chunk = (k / 64).max(256);
+        let chunks: Vec<Vec<AggRow>> = (0..k.div_ceil(chunk))
             .into_par_iter()
-            .map_init(
-                || (vec![0.0f64; k], vec![false; k], Vec::<u32>::new()),
-                |(acc, seen, touched), p| {
-                    let mut nw = 0.0;
-                    let mut sz = 0.0;
-                    for &v in &members[start[p]..start[p + 1]] {
-                        nw += self.node_w[v as usize];
-                        sz += self.size[v as usize];
-                        let (ts, ws) = self.row(v);
-                        for (&u, &w) in ts.iter().zip(ws) {
-                            let q = part[u as usize];
-                            if q as usize == p {
-                                continue;
+            .map(|ch| {
+                let mut acc = Accum::new(k);
+                let lo = ch * chunk;
+                let hi = (lo + chunk).min(k);
+                (lo..hi)
+                    .map(|p| {
+                        let mut nw = 0.0;
+                        let mut sz = 0.0;
+                        for &v in &members[start[p]..start[p + 1]] {
+                            nw += self.node_w[v as usize];
+                            sz += self.size[v as usize];
+                            let (ts, ws) = self.row(v);
+                            for (&u, &w) in ts.iter().zip(ws) {
+                                let q = part[u as usize];
+                                if q as usize != p {
+                                    acc.add(q, w);
+                                }
                             }
-                            if !seen[q as usize] {
-                                seen[q as usize] = true;
-                                touched.push(q);
-                            }
-                            acc[q as usize] += w;
                         }
-                    }
-                    touched.sort_unstable();
-                    let row: Vec<(u32, f64)> = touched
-                        .iter()
-                        .map(|&q| {
-                            let w = acc[q as usize];
-                            acc[q as usize] = 0.0;
-                            seen[q as usize] = false;
-                            (q, w)
-                        })
-                        .collect();
-                    touched.clear();
-                    (row, nw, sz)
-                },
-            )
+                        acc.touched.sort_unstable();
+                        let row: Vec<(u32, f64)> = acc
+                            .touched
+                            .iter()
+                            .map(|&q| (q, acc.acc[q as usize]))
+                            .collect();
+                        acc.clear();
+                        (row, nw, sz)
+                    })
+                    .collect()
+            })
             .collect();
+        let rows = chunks.into_iter().flatten();
         let mut offsets = Vec::with_capacity(k + 1);
-        let total: usize = rows.iter().map(|r| r.0.len()).sum();
-        let mut targets = Vec::with_capacity(total);
-        let mut weights = Vec::with_capacity(total);
+        let mut targets = Vec::new();
+        let mut weights = Vec::new();
         let mut node_w = Vec::with_capacity(k);
         let mut size = Vec::with_capacity(k);
         offsets.push(0);
