@@ -17,8 +17,9 @@
 //!    the non-refined partition is aggregated instead (as leidenalg does) so levels always shrink.
 //!
 //! Levels stop when local moving leaves every node in its own community. One such multi-level
-//! pass is an *iteration*; iterations repeat, each starting from the previous result, until an
-//! iteration changes nothing or `max_iterations` is reached (igraph's `n_iterations = -1`).
+//! pass is an *iteration*; `iterations` passes run (default 2, igraph's default), each starting
+//! from the previous result, stopping early when a pass changes nothing; `iterations = 0` repeats
+//! until stable (igraph's `n_iterations = -1`), at most `max_iterations` passes.
 //!
 //! Every community of the result is connected (tested). Time O(m) per level phase plus
 //! O(m log d) per aggregation; space O(n + m).
@@ -256,8 +257,8 @@ fn leiden_pass(
     (out, levels)
 }
 
-/// Leiden from singletons, iterated until stable. Returns (membership, levels of the last
-/// iteration, iterations).
+/// Leiden from singletons, `iterations` passes (0 = until a pass changes nothing). Returns
+/// (membership, levels of the last pass, passes run).
 pub(crate) fn leiden(
     g: &Csr,
     cfg: &CommunityConfig,
@@ -269,8 +270,13 @@ pub(crate) fn leiden(
     let mut part: Vec<u32> = (0..g0.n() as u32).collect();
     let mut levels = 0;
     let mut iterations = 0;
-    progress.start("leiden iterations", u64::from(cfg.max_iterations));
-    while iterations < cfg.max_iterations {
+    let cap = if cfg.iterations == 0 {
+        cfg.max_iterations
+    } else {
+        cfg.iterations
+    };
+    progress.start("leiden passes", u64::from(cap));
+    while iterations < cap {
         let (next, lv) = leiden_pass(&g0, &part, cfg, gp, seed, iterations);
         iterations += 1;
         progress.inc(1);

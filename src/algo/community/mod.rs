@@ -34,8 +34,10 @@ pub const DEFAULT_RESOLUTION: f64 = 1.0;
 pub const DEFAULT_THETA: f64 = 0.01;
 /// Default cap on levels per pass.
 pub const DEFAULT_MAX_LEVELS: u32 = 20;
-/// Default cap on Leiden iterations / Louvain sweeps per level / label-propagation rounds.
+/// Default cap on Louvain sweeps per level / label-propagation rounds / Leiden passes.
 pub const DEFAULT_MAX_ITERATIONS: u32 = 20;
+/// Default number of Leiden passes (igraph's `n_iterations` default).
+pub const DEFAULT_LEIDEN_ITERATIONS: u32 = 2;
 /// Default minimum modularity gain of a Louvain sweep.
 pub const DEFAULT_TOLERANCE: f64 = 1e-7;
 /// Default number of independent runs (the best quality is kept).
@@ -83,8 +85,12 @@ pub struct CommunityConfig {
     /// Maximum number of aggregation levels per pass.
     #[arg(long, default_value_t = DEFAULT_MAX_LEVELS, value_name = "N")]
     pub max_levels: u32,
-    /// Maximum Leiden iterations (each a full multi-level pass, repeated until stable),
-    /// Louvain sweeps per level, or label-propagation rounds.
+    /// Leiden passes, each a full multi-level run starting from the previous result
+    /// (0 = repeat until a pass changes nothing, at most --max-iterations passes).
+    #[arg(long, default_value_t = DEFAULT_LEIDEN_ITERATIONS, value_name = "N")]
+    pub iterations: u32,
+    /// Maximum Louvain sweeps per level, label-propagation rounds, or Leiden passes with
+    /// --iterations 0.
     #[arg(long, default_value_t = DEFAULT_MAX_ITERATIONS, value_name = "N")]
     pub max_iterations: u32,
     /// Louvain: stop sweeping a level when a sweep gains less modularity than this.
@@ -104,6 +110,7 @@ impl Default for CommunityConfig {
             objective: Objective::Modularity,
             theta: DEFAULT_THETA,
             max_levels: DEFAULT_MAX_LEVELS,
+            iterations: DEFAULT_LEIDEN_ITERATIONS,
             max_iterations: DEFAULT_MAX_ITERATIONS,
             tolerance: DEFAULT_TOLERANCE,
             trials: DEFAULT_TRIALS,
@@ -160,7 +167,7 @@ pub struct Partition {
     pub quality: f64,
     /// Aggregation levels of the (last) pass.
     pub levels: u32,
-    /// Leiden iterations, Louvain sweeps (summed over levels) or label-propagation rounds.
+    /// Leiden passes, Louvain sweeps (summed over levels) or label-propagation rounds.
     pub iterations: u32,
     /// Which trial won (0-based).
     pub trial: u32,
