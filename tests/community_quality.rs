@@ -307,6 +307,12 @@ fn invalid_parameters_are_errors() {
 
 #[test]
 fn edge_cases() {
+    // No nodes at all.
+    let g = CsrGraph::from_undirected_edges(0, &[], false).undirected();
+    for m in [Method::Leiden, Method::Louvain, Method::Lpa] {
+        let p = community::detect(&g, &cfg(m), 1).expect("empty graph");
+        assert_eq!((p.count, p.modularity), (0, 0.0));
+    }
     // No edges: every node alone, modularity 0.
     let g = CsrGraph::from_undirected_edges(4, &[], false).undirected();
     for m in [Method::Leiden, Method::Louvain, Method::Lpa] {
