@@ -128,7 +128,10 @@ fn single_seed_reach_matches_exact() {
     for v in 0..7u32 {
         let exact = exact_ic(&g, &probs.inc, &[v]);
         let (m, se) = (ss.mean[v as usize], ss.std_error[v as usize]);
-        assert!((m - exact).abs() <= 4.0 * se + 1e-9, "node {v}: {m} vs {exact} (se {se})");
+        assert!(
+            (m - exact).abs() <= 4.0 * se + 1e-9,
+            "node {v}: {m} vs {exact} (se {se})"
+        );
     }
 }
 
@@ -191,7 +194,11 @@ fn p_one_reaches_exactly_the_reachable_set_and_p_zero_only_seeds() {
             assert_eq!(z.mean, seeds.len() as f64);
         }
         let per = simulate(&g, &one, &seeds, &cfg(SpreadModel::Ic, 10), 1).unwrap();
-        let active = per.per_node_activation.iter().filter(|&&x| x == 1.0).count();
+        let active = per
+            .per_node_activation
+            .iter()
+            .filter(|&&x| x == 1.0)
+            .count();
         assert_eq!(active, r);
     }
 }
@@ -273,12 +280,18 @@ fn estimates_are_monotone_in_the_seed_set() {
 }
 
 fn pool(k: usize) -> rayon::ThreadPool {
-    rayon::ThreadPoolBuilder::new().num_threads(k).build().unwrap()
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(k)
+        .build()
+        .unwrap()
 }
 
 #[test]
 fn identical_for_one_and_two_threads() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/spread/football.edges.tsv");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/spread/football.edges.tsv"
+    );
     let opts = kolgraph::ingest::IngestOptions {
         undirected: true,
         ..Default::default()
@@ -288,9 +301,17 @@ fn identical_for_one_and_two_threads() {
     let probs = EdgeProbabilities::uniform(&g, 0.1).unwrap();
     let run = || {
         let mut out = String::new();
-        for model in [SpreadModel::Ic, SpreadModel::Lt, SpreadModel::Sir, SpreadModel::Icn] {
+        for model in [
+            SpreadModel::Ic,
+            SpreadModel::Lt,
+            SpreadModel::Sir,
+            SpreadModel::Icn,
+        ] {
             let e = simulate(&g, &probs, &[0, 5, 9], &cfg(model, 700), 77).unwrap();
-            out += &format!("{:?}{:?}{:?}", e, e.per_node_activation, e.per_node_negative);
+            out += &format!(
+                "{:?}{:?}{:?}",
+                e, e.per_node_activation, e.per_node_negative
+            );
         }
         let ss = single_seed_spread_se(
             &g,

@@ -11,9 +11,11 @@
 //!   uses; ω = L_r/L − C/C_l (Telesford et al. 2011), with C = average clustering as
 //!   `networkx.omega`. C_r, L_r: means over `nrand` degree-preserving Maslov–Sneppen rewirings
 //!   (`niter` accepted swaps per edge, no self-loops or multi-edges; L measured on each
-//!   reference's largest component instead of rejecting disconnecting swaps). C_l: mean over
-//!   `nrand` lattice references: edge swaps accepted only when they bring both edges closer to the
-//!   ring diagonal (node order = ring order), as `networkx.lattice_reference`. Each reference has
+//!   reference's largest component instead of rejecting disconnecting swaps). C_l: the largest average
+//!   clustering over `nrand` lattice references built as `networkx.lattice_reference` does (edge
+//!   swaps filtered by ring distance of node positions, node order = ring order), and like
+//!   `networkx.omega` the maximum, not the mean, starting from the graph's own clustering
+//!   (so C_l ≥ C and ω ≤ L_r/L − 1 + …; ω is comparable with networkx, not with analytic lattices). Each reference has
 //!   its own rng stream (`rng_for(seed, Rewire|Lattice, i)`) and references run in parallel.
 //!
 //! The graph is the undirected simple view (directions, weights and self-loops dropped).
@@ -108,6 +110,8 @@ pub struct Baselines {
     pub random_path_length: MeanSd,
     /// Average clustering of the lattice references.
     pub lattice_clustering: MeanSd,
+    /// C_l of ω: the maximum of the graph's own and the lattice references' clustering (as networkx.omega).
+    pub lattice_clustering_max: f64,
     /// Average path length of the lattice references.
     pub lattice_path_length: MeanSd,
     /// σ per random reference (mean ± sd).
@@ -449,8 +453,11 @@ fn key(a: u32, b: u32) -> u64 {
     (u64::from(x) << 32) | u64::from(y)
 }
 
-/// Degree-preserving rewiring; `lattice` accepts a swap only when it moves both edges closer to
-/// the ring diagonal.
+/// Degree-preserving rewiring. Random references (Maslov–Sneppen): `niter · m` accepted double
+/// edge swaps. Lattice references follow `networkx.lattice_reference`: `niter · m` rounds, each
+/// trying up to ⌊2m/(n−1)⌋ swaps of random oriented edges (a, b), (c, d) into (a, d), (c, b),
+/// accepted when `D(a,b) + D(c,d) ≥ D(a,c) + D(b,d)` for the ring distance D of node positions
+/// (node order), stopping the round at the first accepted swap.
 fn rewire(
     n: usize,
     edges: &[(u32, u32)],
@@ -461,7 +468,7 @@ fn rewire(
 ) -> Simple {
     let mut e = edges.to_vec();
     let m = e.len();
-    if m < 2 {
+    if m < 2 || n < 4 {
         return Simple::from_edges(n, &e);
     }
     let mut set: HashSet<u64> = e.iter().map(|&(a, b)| key(a, b)).collect();
@@ -471,42 +478,57 @@ fn rewire(
         Stream::Rewire
     };
     let mut rng = rng_for(seed, stream, unit);
-    let target = (niter * m as f64).ceil() as u64;
-    let max_attempts = target.saturating_mul(10);
+    let rounds = (niter * m as f64).ceil() as u64;
+    let per_round = if lattice {
+        ((2 * m) / (n - 1)).max(1) as u64
+    } else {
+        u64::MAX
+    };
     let ring = |a: u32, b: u32| -> u64 {
         let d = a.abs_diff(b) as usize;
         d.min(n - d) as u64
     };
-    let (mut ok, mut tries) = (0u64, 0u64);
-    while ok < target && tries < max_attempts {
-        tries += 1;
-        let i = rng.gen_range(0..m);
-        let j = rng.gen_range(0..m);
-        if i == j {
-            continue;
+    // Hard cap on draws so degenerate graphs (no valid swap) still terminate.
+    let mut budget = rounds.saturating_mul(if lattice { per_round * 4 } else { 20 });
+    for _ in 0..rounds {
+        let mut attempts = 0u64;
+        while attempts < per_round && budget > 0 {
+            budget -= 1;
+            let i = rng.gen_range(0..m);
+            let j = rng.gen_range(0..m);
+            if i == j {
+                continue;
+            }
+            let (mut a, mut b) = e[i];
+            if rng.gen::<bool>() {
+                std::mem::swap(&mut a, &mut b);
+            }
+            let (mut c, mut d) = e[j];
+            if rng.gen::<bool>() {
+                std::mem::swap(&mut c, &mut d);
+            }
+            // New edges (a, d) and (c, b); all four vertices distinct.
+            if a == c || a == d || b == c || b == d {
+                continue;
+            }
+            attempts += 1;
+            if set.contains(&key(a, d)) || set.contains(&key(c, b)) {
+                continue;
+            }
+            if lattice && ring(a, b) + ring(c, d) < ring(a, c) + ring(b, d) {
+                continue;
+            }
+            set.remove(&key(a, b));
+            set.remove(&key(c, d));
+            set.insert(key(a, d));
+            set.insert(key(c, b));
+            e[i] = (a, d);
+            e[j] = (c, b);
+            break;
         }
-        let (mut a, mut b) = e[i];
-        if rng.gen::<bool>() {
-            std::mem::swap(&mut a, &mut b);
+        if budget == 0 {
+            break;
         }
-        let (c, d) = e[j];
-        // New edges (a, d) and (c, b).
-        if a == d || c == b || a == c || b == d {
-            continue;
-        }
-        if set.contains(&key(a, d)) || set.contains(&key(c, b)) {
-            continue;
-        }
-        if lattice && ring(a, d) + ring(c, b) > ring(a, b) + ring(c, d) {
-            continue;
-        }
-        set.remove(&key(a, b));
-        set.remove(&key(c, d));
-        set.insert(key(a, d));
-        set.insert(key(c, b));
-        e[i] = (a, d);
-        e[j] = (c, b);
-        ok += 1;
     }
     Simple::from_edges(n, &e)
 }
@@ -578,13 +600,16 @@ pub fn analyze(g: &CsrGraph, cfg: &SmallWorldConfig, seed: u64) -> Result<SmallW
             .map(|&(_, t, lr)| (trans / t) / (l / lr))
             .collect();
         sigma = Some((trans / mrt.mean) / (l / mrl.mean));
-        omega = Some(mrl.mean / l - avg_c / mlc.mean);
+        // networkx.omega starts C_l at the graph's own clustering and keeps the maximum.
+        let cl_max = lc.iter().copied().fold(avg_c, f64::max);
+        omega = Some(mrl.mean / l - avg_c / cl_max);
         baselines = Some(Baselines {
             references: cfg.nrand,
             random_transitivity: mrt,
             random_clustering: mean_sd(&rc),
             random_path_length: mrl,
             lattice_clustering: mlc,
+            lattice_clustering_max: cl_max,
             lattice_path_length: mean_sd(&ll),
             sigma_spread: mean_sd(&per),
         });
