@@ -2,8 +2,11 @@
 //! returns a named result struct indexed by node id. External ids are joined back only in outputs.
 
 pub mod community;
+pub mod diffusion;
+pub mod influence;
 pub mod reduce;
 pub mod rng;
+pub mod small_world;
 
 /// Compact node id (= CSR row = petgraph node index).
 pub type NodeId = u32;
