@@ -3,5 +3,5 @@
 // Params: $customerId, $limit. Frame: graph.
 MATCH (c:Account {id: $customerId})
 OPTIONAL MATCH p = (c)-[*1..2]-(:Account)
-WITH c, p LIMIT $limit
+WITH c, p LIMIT toInteger($limit)
 RETURN c, p

@@ -10,4 +10,4 @@ WITH k, leaders, count(m) AS members, sum(CASE WHEN m:Brand OR m:Staff THEN 1 EL
 RETURN k.id AS community, members, k.type AS type, k.brandCentricity AS brandCentricity,
        brandAccounts, leaders
 ORDER BY members DESC, community
-LIMIT $topN
+LIMIT toInteger($topN)

@@ -8,4 +8,4 @@ WITH s, count(DISTINCT fan) AS directAudience
 RETURN s.id AS id, s.name AS name, s.seedRank AS seedRank, s.expectedReach AS expectedReach,
        s.community AS community, directAudience
 ORDER BY coalesce(s.seedRank, 1000000000), directAudience DESC, id
-LIMIT $topN
+LIMIT toInteger($topN)

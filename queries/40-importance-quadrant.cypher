@@ -10,4 +10,4 @@ RETURN c.id AS id, c.name AS name, pv AS purchaseValue, nv AS networkValue, c.im
             WHEN pv >= 0.5 THEN 'quiet spender'
             ELSE 'long tail' END AS quadrant
 ORDER BY coalesce(c.importance, 0.0) DESC, id
-LIMIT $limit
+LIMIT toInteger($limit)

@@ -11,4 +11,4 @@ WITH d, meanSentimentOut, count(DISTINCT listener) AS audience
 RETURN d.id AS id, d.name AS name, meanSentimentOut, audience, d.importance AS importance,
        d.community AS community, d:Detractor AS flaggedDetractor
 ORDER BY audience DESC, id
-LIMIT $topN
+LIMIT toInteger($topN)

@@ -15,29 +15,32 @@ const http = process.env.NEO4J_DEV_HTTP_PORT || '7474';
 const bolt = process.env.NEO4J_DEV_BOLT_PORT || '7687';
 const queryFile = process.argv[2] || 'queries/11-leader-ego.cypher';
 const shot = process.argv[3] || 'docs/img/neo4j-browser.png';
-const params = process.env.KIT_PARAMS || "{customerId: '33', limit: 300, topN: 25, community: 0}";
 const strip = (t) => t.split('\n').filter((l) => !l.trim().startsWith('//')).join('\n').trim();
 const grass = readFileSync('queries/style.grass', 'utf8');
 
-const browser = await chromium.launch({
+// A fresh profile (playwright passes it as --user-data-dir).
+const browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'kolgraph-chromium-')), {
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   headless: true,
+  viewport: { width: 1400, height: 900 },
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    `--user-data-dir=${mkdtempSync(join(tmpdir(), 'kolgraph-chromium-'))}`],
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 const fail = async (msg) => { console.error(`browser-check: ${msg}`); await browser.close(); process.exit(1); };
 try {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const page = browser.pages()[0] || (await browser.newPage());
   const url = `http://127.0.0.1:${http}/browser/?dbms=bolt://127.0.0.1:${bolt}&preselectAuthMethod=NO_AUTH`;
   await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60000 });
+  // With auth off the Browser usually connects by itself; otherwise press its Connect button.
+  const connected = page.getByText(/Connected to Neo4j|You are connected/i).first();
   const connect = page.locator('button[data-testid="connect"]');
-  await connect.waitFor({ timeout: 60000 });
-  await connect.click();
-  // Connected when the connect frame reports it (the editor stays usable either way).
-  await page.getByText(/You are connected/i).first().waitFor({ timeout: 60000 });
+  await Promise.race([connected.waitFor({ timeout: 90000 }), connect.waitFor({ timeout: 90000 })]);
+  if (await connect.isVisible()) {
+    await connect.click();
+    await connected.waitFor({ timeout: 60000 });
+  }
   const run = async (cmd) => {
-    const editor = page.locator('#monaco-main-editor, [data-testid="activeEditor"]').first();
+    const editor = page.locator('.monaco-editor').first();
     await editor.click();
     await page.keyboard.press('Control+A');
     await page.keyboard.press('Delete');
@@ -46,7 +49,9 @@ try {
     await page.waitForTimeout(1500);
   };
   await run(`:style ${grass.replace(/\s+/g, ' ')}`);
-  await run(`:params ${params}`);
+  for (const line of readFileSync('queries/params.cypher', 'utf8').split('\n')) {
+    if (line.startsWith(':param ')) await run(line);
+  }
   await run(strip(readFileSync(queryFile, 'utf8')));
   // A graph frame draws an SVG with node circles.
   await page.locator('svg g.node').first().waitFor({ timeout: 60000 });
@@ -54,6 +59,7 @@ try {
   await page.screenshot({ path: shot });
   console.log(`browser-check: ok, screenshot ${shot}`);
 } catch (e) {
+  await browser.pages()[0]?.screenshot({ path: '/tmp/browser-check-failure.png' }).catch(() => {});
   await fail(String(e));
 }
 await browser.close();

@@ -8,5 +8,5 @@ mkdir -p bench-work/pw docs/img
 if [[ ! -d bench-work/pw/node_modules/playwright-core ]]; then
   (cd bench-work/pw && npm init -y >/dev/null && npm install --no-audit --no-fund playwright-core@1 >/dev/null)
 fi
-cargo run -q --release -- export neo4j tests/data/neo4j/karate.edges.tsv --undirected -q >/dev/null
+cargo run -q -- export neo4j tests/data/neo4j/karate.edges.tsv --undirected -q >/dev/null
 NODE_PATH="$ROOT/bench-work/pw/node_modules" node --experimental-default-type=module scripts/browser-check.mjs "$@"

@@ -367,22 +367,14 @@ fn round_trip_karate_same_graph_and_degree_summary() {
     );
 }
 
-/// Parse the `:params {...}` line of queries/params.cypher (ints, floats, 'strings').
+/// Parse the `:param name => value` lines of queries/params.cypher (ints, floats, 'strings').
 fn kit_params() -> Vec<(String, neo4rs::BoltType)> {
-    let text =
-        std::fs::read_to_string(root().join("queries/params.cypher")).expect("params.cypher");
-    let line = text
+    let text = std::fs::read_to_string(root().join("queries/params.cypher")).expect("params.cypher");
+    let params: Vec<_> = text
         .lines()
-        .find(|l| l.starts_with(":params"))
-        .expect(":params line");
-    let body = line
-        .trim_start_matches(":params")
-        .trim()
-        .trim_start_matches('{')
-        .trim_end_matches('}');
-    body.split(',')
+        .filter_map(|l| l.strip_prefix(":param "))
         .map(|kv| {
-            let (k, v) = kv.split_once(':').expect("key: value");
+            let (k, v) = kv.split_once("=>").expect("name => value");
             let v = v.trim();
             let val: neo4rs::BoltType = if let Some(s) = v.strip_prefix('\'') {
                 s.trim_end_matches('\'').to_string().into()
@@ -393,7 +385,9 @@ fn kit_params() -> Vec<(String, neo4rs::BoltType)> {
             };
             (k.trim().to_string(), val)
         })
-        .collect()
+        .collect();
+    assert!(params.len() >= 4, "params.cypher has {} :param lines", params.len());
+    params
 }
 
 #[test]
