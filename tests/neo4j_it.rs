@@ -369,7 +369,8 @@ fn round_trip_karate_same_graph_and_degree_summary() {
 
 /// Parse the `:param name => value` lines of queries/params.cypher (ints, floats, 'strings').
 fn kit_params() -> Vec<(String, neo4rs::BoltType)> {
-    let text = std::fs::read_to_string(root().join("queries/params.cypher")).expect("params.cypher");
+    let text =
+        std::fs::read_to_string(root().join("queries/params.cypher")).expect("params.cypher");
     let params: Vec<_> = text
         .lines()
         .filter_map(|l| l.strip_prefix(":param "))
@@ -386,7 +387,11 @@ fn kit_params() -> Vec<(String, neo4rs::BoltType)> {
             (k.trim().to_string(), val)
         })
         .collect();
-    assert!(params.len() >= 4, "params.cypher has {} :param lines", params.len());
+    assert!(
+        params.len() >= 4,
+        "params.cypher has {} :param lines",
+        params.len()
+    );
     params
 }
 

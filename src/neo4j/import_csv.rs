@@ -220,9 +220,10 @@ pub fn write(ds: &Dataset, results: Option<&ResultColumns>, dir: &Path) -> Resul
     }
     w.flush().map_err(|e| Error::io("writing", &rpath, e))?;
 
-    let command = "neo4j-admin database import full --overwrite-destination \
+    // The database name goes first: `--relationships` takes several values and would swallow it.
+    let command = "neo4j-admin database import full neo4j --overwrite-destination \
         --nodes=accounts_header.csv,accounts.csv \
-        --relationships=interactions_header.csv,interactions.csv neo4j"
+        --relationships=interactions_header.csv,interactions.csv"
         .to_string();
     let txt = dir.join("IMPORT.txt");
     std::fs::write(
