@@ -174,6 +174,7 @@ pub fn shift_report(r: &Ranking, cfg: &ShiftConfig) -> ShiftReport {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

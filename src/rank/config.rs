@@ -464,7 +464,10 @@ impl RankConfig {
             return Err(Error::param(
                 "lifecycle.formation_days",
                 l.formation_days,
-                format!("at least lifecycle.exploration_days ({})", l.exploration_days),
+                format!(
+                    "at least lifecycle.exploration_days ({})",
+                    l.exploration_days
+                ),
             ));
         }
         Ok(())
@@ -472,6 +475,7 @@ impl RankConfig {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

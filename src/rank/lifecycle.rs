@@ -166,6 +166,7 @@ pub fn lifecycle(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::graph::{InteractionKind, NodeKind};
@@ -185,7 +186,16 @@ mod tests {
         }
         let now = 400 * day;
         let add = |pg: &mut PropertyGraph, s: u32, t: u32, d: i64| {
-            pg.add_interaction(s, t, InteractionKind::Reply, None, Some(d * day), 1.0, None, None);
+            pg.add_interaction(
+                s,
+                t,
+                InteractionKind::Reply,
+                None,
+                Some(d * day),
+                1.0,
+                None,
+                None,
+            );
         };
         add(&mut pg, 0, 5, 390);
         add(&mut pg, 0, 5, 395);

@@ -56,6 +56,7 @@ pub fn percentiles(values: &[f64], mask: &[bool]) -> Vec<f64> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::percentiles;
 

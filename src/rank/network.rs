@@ -280,6 +280,7 @@ pub fn community_leadership(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -224,6 +224,7 @@ pub fn purchase_values(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -149,10 +149,7 @@ pub fn roles_of(v: usize, inp: &RoleInputs<'_>, cfg: &RoleConfig) -> Vec<RoleHit
         if max > 0 && c > 0 && f64::from(c) >= cfg.core_fraction * f64::from(max) {
             out.push(RoleHit {
                 role: Role::CoreSpreader,
-                evidence: format!(
-                    "core number {c} ≥ {} × max core {max}",
-                    cfg.core_fraction
-                ),
+                evidence: format!("core number {c} ≥ {} × max core {max}", cfg.core_fraction),
             });
         }
     }
@@ -222,6 +219,7 @@ pub fn quadrant(purchase_pct: f64, network_pct: f64, cfg: &QuadrantConfig) -> Qu
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::rank::network::SentimentSummary;
