@@ -159,3 +159,10 @@ fn ranking_is_byte_identical_for_1_and_2_threads() {
     assert_eq!(one, run(2));
     assert_eq!(one, run(1));
 }
+
+#[test]
+fn example_config_lists_every_default() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rank.toml");
+    let cfg = kolgraph::rank::RankConfig::from_file(&path).unwrap();
+    assert_eq!(cfg, kolgraph::rank::RankConfig::default());
+}
