@@ -162,11 +162,14 @@ struct AlgoResults {
 }
 
 /// Run the graph algorithms. Hook for every algorithm module.
+#[allow(clippy::too_many_arguments)]
 fn run_algorithms(
     _ds: &Dataset,
     g: &CsrGraph,
     _cfg: &AnalyzeConfig,
     _seed: u64,
+    _customers: &[bool],
+    _clv: &[f64],
     _progress: &dyn Progress,
     timer: &mut Timer,
 ) -> AlgoResults {
@@ -221,10 +224,7 @@ pub fn analyze(
     let graph = timer.time("csr", || {
         CsrGraph::from_property(pg, &cfg.view, ds.undirected)
     });
-    let algo = run_algorithms(ds, &graph, cfg, seed, progress, &mut timer);
-
     let t0 = Instant::now();
-    progress.start("ranking", 0);
     let clv_col = ds
         .customer_numeric
         .get("clv")
@@ -245,6 +245,20 @@ pub fn analyze(
             PurchaseScore::Rfm => f64::from(p.rfm_sum()),
         })
         .collect();
+    let t_purchase = t0.elapsed().as_secs_f64();
+    let algo = run_algorithms(
+        ds,
+        &graph,
+        cfg,
+        seed,
+        &customers,
+        &purchase_value,
+        progress,
+        &mut timer,
+    );
+
+    let t0 = Instant::now();
+    progress.start("ranking", 0);
     let sentiment = recent_sentiment(pg, as_of, &rc.sentiment);
     let network = network_values(
         &algo.inputs,
@@ -321,7 +335,7 @@ pub fn analyze(
     progress.finish();
     timer.phases.push(PhaseTime {
         phase: "ranking",
-        seconds: t0.elapsed().as_secs_f64(),
+        seconds: t_purchase + t0.elapsed().as_secs_f64(),
     });
     Ok(Analysis {
         config: cfg.clone(),
