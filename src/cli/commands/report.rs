@@ -173,7 +173,7 @@ fn build(
         tables,
         parameters: serde_json::json!({
             "pagerank": {"damping": 0.85, "tolerance_l1": 1e-10, "max_iterations": 200},
-            "communities": {"method": "label propagation (sequential, id order)", "max_sweeps": 50},
+            "communities": {"method": "label propagation (seeded order and tie-break)", "max_sweeps": 50},
             "undirected": ds.undirected,
             "unweighted": args.input.unweighted,
             "half_life_days": args.input.half_life,

@@ -71,50 +71,54 @@ impl Draw for CommunityChart {
         DB::ErrorType: 'static,
     {
         let area = frame(root, "Communities: size and who leads them", &self.subtitle)?;
-        let k = self.bars.len().max(1) as u32;
+        let k = self.bars.len().max(1) as f64;
         let ymax = self.bars.iter().map(|b| b.size).max().unwrap_or(1) as f64;
         let mut chart = ChartBuilder::on(&area)
             .x_label_area_size(70)
             .y_label_area_size(80)
-            .build_cartesian_2d((0u32..k - 1).into_segmented(), 0f64..ymax * 1.15)?;
+            .build_cartesian_2d(-0.5f64..k - 0.5, 0f64..ymax * 1.15)?;
         let bars = &self.bars;
         chart
             .configure_mesh()
             .disable_x_mesh()
-            .x_labels(bars.len().max(1))
+            // Community names are drawn under each bar below (one per bar, not at round ticks).
+            .x_labels(0)
             .x_desc("Community (largest first; % above bar = brand-centricity)")
             .y_desc("Members (accounts)")
             .axis_desc_style(axis_desc_font())
             .label_style(tick_font())
-            .x_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => bars
-                    .get(*i as usize)
-                    .map(|b| b.id.clone())
-                    .unwrap_or_default(),
-                SegmentValue::Last => String::new(),
-            })
             .y_label_formatter(&|y| short(*y))
             .light_line_style(RGBColor(235, 235, 235))
             .draw()?;
+        // Bars at most 80 px wide so a handful of communities do not look like a wall.
+        let (x0, _) = chart.backend_coord(&(0.0, 0.0));
+        let (x1, _) = chart.backend_coord(&(1.0, 0.0));
+        let px_per_unit = f64::from((x1 - x0).max(1));
+        let half = (0.4f64).min(40.0 / px_per_unit);
+        let label_font = (FONT, if bars.len() > 15 { 13 } else { 16 }).into_font();
         for (i, b) in bars.iter().enumerate() {
-            let i = i as u32;
-            let mut r = Rectangle::new(
-                [
-                    (SegmentValue::Exact(i), 0.0),
-                    (SegmentValue::Exact(i + 1), b.size as f64),
-                ],
+            let x = i as f64;
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(x - half, 0.0), (x + half, b.size as f64)],
                 b.lead.color().filled(),
-            );
-            r.set_margin(0, 0, 4, 4);
-            chart.draw_series(std::iter::once(r))?;
+            )))?;
             chart.draw_series(std::iter::once(Text::new(
                 format!("{:.0}%", 100.0 * b.brand_centricity),
-                (SegmentValue::CenterOf(i), b.size as f64 + ymax * 0.01),
+                (x, b.size as f64 + ymax * 0.01),
                 (FONT, 15)
                     .into_font()
                     .color(&BLACK)
                     .pos(Pos::new(HPos::Center, VPos::Bottom)),
             )))?;
+            let (px, py) = chart.backend_coord(&(x, 0.0));
+            root.draw(&Text::new(
+                b.id.clone(),
+                (px, py + 8),
+                label_font
+                    .clone()
+                    .color(&BLACK)
+                    .pos(Pos::new(HPos::Center, VPos::Top)),
+            ))?;
         }
         // Legend entries: one invisible series per lead kind present.
         for lead in [
@@ -125,7 +129,7 @@ impl Draw for CommunityChart {
             if bars.iter().any(|b| b.lead == lead) {
                 let c = lead.color();
                 chart
-                    .draw_series(std::iter::empty::<Circle<(SegmentValue<u32>, f64), i32>>())?
+                    .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
                     .label(lead.as_str())
                     .legend(move |(x, y)| {
                         Rectangle::new([(x, y - 8), (x + 18, y + 8)], c.filled())

@@ -6,7 +6,9 @@
 //! Both are sequential and visit nodes in id order, so they are deterministic. PageRank:
 //! O(iterations × m); label propagation: O(iterations × m log d).
 
+use crate::algo::rng::{hash3, rng_for, Stream};
 use crate::graph::CsrGraph;
+use rand::seq::SliceRandom;
 
 /// PageRank with damping `d`: credit flows source → target (pulled over `inc`), each arc weighted
 /// by its share of the source's out-strength; dangling mass is spread uniformly. Stops when the
@@ -41,17 +43,21 @@ pub fn pagerank(g: &CsrGraph, d: f64) -> Vec<f64> {
     x
 }
 
-/// Label propagation on the undirected weighted view: each node, in id order, takes the label with
-/// the largest total weight among its neighbours (ties: smallest label); at most 50 sweeps.
-/// Labels are renumbered 0.. by first appearance in id order.
-pub fn label_propagation(g: &CsrGraph) -> Vec<u32> {
+/// Label propagation on the undirected weighted view: each node, in a seeded random order per
+/// sweep, takes the label with the largest total weight among its neighbours; a node keeps its
+/// label when that label is among the best, other ties go to the smallest `hash3(seed, v, label)`
+/// (a seeded random tie-break: the "smallest label" rule floods small graphs with one label).
+/// At most 50 sweeps. Labels are renumbered 0.. by first appearance in id order.
+pub fn label_propagation(g: &CsrGraph, seed: u64) -> Vec<u32> {
     let u = g.undirected();
     let n = u.n();
     let mut label: Vec<u32> = (0..n as u32).collect();
     let mut acc: Vec<(u32, f64)> = Vec::new();
-    for _ in 0..50 {
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    for sweep in 0..50u64 {
         let mut changed = false;
-        for v in 0..n as u32 {
+        order.shuffle(&mut rng_for(seed, Stream::LabelPropagation, sweep));
+        for &v in &order {
             acc.clear();
             for (&w, &wt) in u.neighbors(v).iter().zip(u.weights_of(v)) {
                 if w != v {
@@ -62,7 +68,8 @@ pub fn label_propagation(g: &CsrGraph) -> Vec<u32> {
                 continue;
             }
             acc.sort_by(|a, b| a.0.cmp(&b.0));
-            let (mut best, mut best_w) = (label[v as usize], f64::MIN);
+            let cur = label[v as usize];
+            let mut sums: Vec<(u32, f64)> = Vec::new();
             let mut i = 0;
             while i < acc.len() {
                 let l = acc[i].0;
@@ -71,11 +78,18 @@ pub fn label_propagation(g: &CsrGraph) -> Vec<u32> {
                     s += acc[i].1;
                     i += 1;
                 }
-                if s > best_w {
-                    best = l;
-                    best_w = s;
-                }
+                sums.push((l, s));
             }
+            let top = sums.iter().map(|x| x.1).fold(f64::MIN, f64::max);
+            let best = if sums.iter().any(|x| x.0 == cur && x.1 >= top) {
+                cur
+            } else {
+                sums.iter()
+                    .filter(|x| x.1 >= top)
+                    .map(|x| x.0)
+                    .min_by_key(|&l| hash3(seed, u64::from(v), u64::from(l)))
+                    .unwrap_or(cur)
+            };
             if best != label[v as usize] {
                 label[v as usize] = best;
                 changed = true;

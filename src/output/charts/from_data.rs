@@ -107,7 +107,7 @@ pub fn inputs_from_graph(
 ) -> Result<(ChartInputs, GraphScores)> {
     let n = g.n();
     let pr = pagerank(g, 0.85);
-    let community = label_propagation(g);
+    let community = label_propagation(g, seed);
     let bars = community_bars(pg, g, &community);
     let mut inputs = ChartInputs {
         degree: Some(DegreeDistribution::from_csr(g)),

@@ -193,14 +193,16 @@ impl Draw for QuadrantChart {
         for p in pts.iter().filter(|p| p.label) {
             let at = (fin(p.clv), fin(p.network_value));
             chart.draw_series(std::iter::once(Circle::new(at, 7, BLACK.stroke_width(2))))?;
-            chart.draw_series(std::iter::once(Text::new(
+            // Offset in pixels so the name sits beside the ring, not on it.
+            let (px, py) = chart.backend_coord(&at);
+            root.draw(&Text::new(
                 p.id.clone(),
-                at,
-                (FONT, 17)
+                (px + 10, py - 8),
+                (FONT, 18)
                     .into_font()
                     .color(&BLACK)
                     .pos(Pos::new(HPos::Left, VPos::Bottom)),
-            )))?;
+            ))?;
         }
         chart
             .configure_series_labels()
@@ -354,20 +356,35 @@ impl Draw for RankShiftChart {
                 }
             })
             .y_desc("Rank (1 = most important; log scale)")
-            .y_labels(12)
-            .y_label_formatter(&|y| {
-                let r = (-y).exp();
-                if r < 0.95 {
-                    return String::new();
-                }
-                // Two significant digits keeps tick labels readable on the log axis.
-                let mag = 10f64.powf(r.log10().floor() - 1.0).max(1.0);
-                format!("{:.0}", (r / mag).round() * mag)
-            })
+            // Rank ticks are drawn below at round ranks; the mesh's own would land between them.
+            .y_labels(0)
+            .disable_y_mesh()
             .axis_desc_style(axis_desc_font())
             .label_style(tick_font())
             .light_line_style(RGBColor(240, 240, 240))
             .draw()?;
+        let mut tick = 1u32;
+        let mut ticks = Vec::new();
+        while tick <= maxr {
+            ticks.push(tick);
+            tick = match tick.to_string().as_bytes().first() {
+                Some(b'1') => tick * 2,
+                Some(b'2') => tick / 2 * 5,
+                _ => tick * 2,
+            };
+        }
+        for &t in &ticks {
+            chart.draw_series(LineSeries::new(
+                vec![(-0.35, ry(t)), (1.35, ry(t))],
+                RGBColor(225, 225, 225).stroke_width(1),
+            ))?;
+            let (px, py) = chart.backend_coord(&(-0.35, ry(t)));
+            root.draw(&Text::new(
+                t.to_string(),
+                (px - 10, py),
+                tick_font().pos(Pos::new(HPos::Right, VPos::Center)),
+            ))?;
+        }
         for x in [0.0, 1.0] {
             chart.draw_series(LineSeries::new(
                 vec![(x, ry(maxr) - 0.25), (x, ry(1) + 0.2)],
