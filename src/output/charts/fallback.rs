@@ -67,7 +67,7 @@ pub fn label_propagation(g: &CsrGraph, seed: u64) -> Vec<u32> {
             if acc.is_empty() {
                 continue;
             }
-            acc.sort_by(|a, b| a.0.cmp(&b.0));
+            acc.sort_by_key(|a| a.0);
             let cur = label[v as usize];
             let mut sums: Vec<(u32, f64)> = Vec::new();
             let mut i = 0;
