@@ -279,11 +279,26 @@ where
             plotters::style::text_anchor::VPos::Top,
         )),
     ))?;
-    if !subtitle.is_empty() {
-        root.draw(&Text::new(subtitle.to_string(), (24, 52), caption_font()))?;
+    // Wrap the subtitle at " · " separators so it never runs past the right edge.
+    let max_chars = ((w.saturating_sub(48)) / 11).max(40) as usize;
+    let mut lines: Vec<String> = Vec::new();
+    for part in subtitle.split(" · ").filter(|p| !p.is_empty()) {
+        match lines.last_mut() {
+            Some(l) if l.chars().count() + 3 + part.chars().count() <= max_chars => {
+                l.push_str(" · ");
+                l.push_str(part);
+            }
+            _ => lines.push(part.to_string()),
+        }
     }
-    let _ = w;
-    Ok(root.margin(if subtitle.is_empty() { 56 } else { 84 }, 16, 16, 28))
+    for (i, l) in lines.iter().enumerate() {
+        root.draw(&Text::new(
+            l.clone(),
+            (24, 52 + 26 * i as i32),
+            caption_font(),
+        ))?;
+    }
+    Ok(root.margin(58 + 26 * lines.len() as u32, 16, 16, 28))
 }
 
 /// Nice upper bound for an axis: the data maximum plus a margin, never zero.
