@@ -106,6 +106,10 @@ fn report_opens_in_headless_chromium() {
             .unwrap_or(false)
     });
     if !has_chromium {
+        assert!(
+            std::env::var_os("KOLGRAPH_REQUIRE_CHROMIUM").is_none(),
+            "KOLGRAPH_REQUIRE_CHROMIUM is set but chromium is not installed"
+        );
         eprintln!("skipped: chromium is not installed (apt-get install -y chromium)");
         return;
     }
