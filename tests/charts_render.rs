@@ -175,6 +175,18 @@ fn synthetic_inputs(ds: &kolgraph::ingest::Dataset, g: &CsrGraph) -> ChartInputs
             })
             .collect(),
     );
+    // Relabel the communities' leads so every colour and legend entry is exercised.
+    if let Some(bars) = inputs.communities.as_mut() {
+        let leads = [
+            charts::CommunityLead::ConsumerLed,
+            charts::CommunityLead::BrandLed,
+            charts::CommunityLead::Mixed,
+        ];
+        for (i, b) in bars.iter_mut().enumerate() {
+            b.lead = leads[i % 3];
+            b.brand_centricity = [0.1, 0.7, 0.35][i % 3];
+        }
+    }
     inputs.smallworld = Some(charts::SmallWorldBars {
         clustering: 0.571,
         path_length: 2.41,

@@ -330,7 +330,10 @@ pub fn degree_chart(dir: &Path, d: &DegreeDistribution) -> Result<ChartFile> {
                 "{}: power law α = {:.2} for k ≥ {} (KS {:.3})",
                 s.name, f.alpha, f.x_min, f.ks
             )),
-            None => parts.push(format!("{}: too few values to fit a power law", s.name)),
+            None => parts.push(format!(
+                "{}: no power-law fit (under 10 values or one distinct value)",
+                s.name
+            )),
         }
     }
     let subtitle = parts.join(" · ");

@@ -15,6 +15,8 @@ use std::path::Path;
 
 /// Default cap on drawn nodes (centre included): the neighbours with the highest PageRank stay.
 pub const DEFAULT_EGO_NODES: usize = 60;
+/// Most nodes the ego chart lays out (the layout is quadratic in the node count).
+pub const MAX_EGO_DRAW: usize = 1000;
 /// Nodes labelled besides the centre: the highest PageRank ones.
 pub const EGO_LABELS: usize = 8;
 /// Size of the ego chart in pixels.
@@ -254,6 +256,13 @@ pub fn ego_chart(dir: &Path, ego: &EgoNetwork, seed: u64) -> Result<ChartFile> {
             "ego network",
             "0 nodes",
             "at least the centre",
+        ));
+    }
+    if n > MAX_EGO_DRAW {
+        return Err(Error::param(
+            "ego network",
+            format!("{n} nodes"),
+            format!("at most {MAX_EGO_DRAW} (build it with ego_network and a cap)"),
         ));
     }
     if let Some(&(a, b)) = ego

@@ -12,6 +12,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::Serialize;
 use std::path::Path;
 
+/// Most points drawn in the quadrant chart (the CSV always has every point).
+pub const MAX_DRAWN_POINTS: usize = 20_000;
 /// Movers drawn by default in the rank-shift chart.
 pub const DEFAULT_MOVERS: usize = 16;
 /// A mover must be in the top this-many by purchase or by blended rank.
@@ -77,7 +79,12 @@ fn quadrant_of(p: &QuadrantPoint, cs: f64, ns: f64) -> usize {
 }
 
 struct QuadrantChart {
+    /// The points drawn (all of them up to [`MAX_DRAWN_POINTS`]).
     input: QuadrantInput,
+    /// Data extents over all points: (x min, x max, y min, y max).
+    extents: (f64, f64, f64, f64),
+    /// Points per quadrant over all points.
+    counts: [usize; 4],
     cs: f64,
     ns: f64,
     subtitle: String,
@@ -91,16 +98,7 @@ impl Draw for QuadrantChart {
         let area = frame(root, "Purchase value vs network value", &self.subtitle)?;
         let pts = &self.input.points;
         let fin = |x: f64| if x.is_finite() { x } else { 0.0 };
-        let xmax = pts.iter().map(|p| fin(p.clv)).fold(0.0f64, f64::max);
-        let xmin = pts.iter().map(|p| fin(p.clv)).fold(0.0f64, f64::min);
-        let ymax = pts
-            .iter()
-            .map(|p| fin(p.network_value))
-            .fold(0.0f64, f64::max);
-        let ymin = pts
-            .iter()
-            .map(|p| fin(p.network_value))
-            .fold(0.0f64, f64::min);
+        let (xmin, xmax, ymin, ymax) = self.extents;
         let unit = if self.input.currency.is_empty() {
             "currency units".to_string()
         } else {
@@ -175,10 +173,7 @@ impl Draw for QuadrantChart {
         }
         for (q, (name, c)) in QUADRANTS.iter().enumerate() {
             let c = *c;
-            let n = pts
-                .iter()
-                .filter(|p| quadrant_of(p, self.cs, self.ns) == q)
-                .count();
+            let n = self.counts[q];
             chart
                 .draw_series(
                     pts.iter()
@@ -216,8 +211,9 @@ impl Draw for QuadrantChart {
 }
 
 /// Draw the CLV vs network value scatter (`quadrant.png/.svg/.csv`), split at the medians (or the
-/// given splits), labelled points ringed and named. CSV: `id,clv,network_value,quadrant,labelled`
-/// — one row per point, in input order.
+/// given splits), labelled points ringed and named. CSV: `id,clv,network_value,quadrant,labelled,
+/// drawn` — one row per point, in input order (above [`MAX_DRAWN_POINTS`] points a regular
+/// subsample plus the labelled points is drawn).
 ///
 /// # Errors
 /// I/O and drawing errors.
@@ -244,15 +240,59 @@ pub fn quadrant_chart(dir: &Path, input: &QuadrantInput) -> Result<ChartFile> {
             ]
         })
         .collect();
+    let fin = |x: f64| if x.is_finite() { x } else { 0.0 };
+    let pts = &input.points;
+    let extents = (
+        pts.iter().map(|p| fin(p.clv)).fold(0.0f64, f64::min),
+        pts.iter().map(|p| fin(p.clv)).fold(0.0f64, f64::max),
+        pts.iter()
+            .map(|p| fin(p.network_value))
+            .fold(0.0f64, f64::min),
+        pts.iter()
+            .map(|p| fin(p.network_value))
+            .fold(0.0f64, f64::max),
+    );
+    // Above MAX_DRAWN_POINTS, draw every stride-th point (plus the labelled ones) so the SVG stays
+    // small; the CSV keeps every point and says which were drawn.
+    let stride = pts.len().div_ceil(MAX_DRAWN_POINTS).max(1);
+    let drawn: Vec<bool> = pts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| i % stride == 0 || p.label)
+        .collect();
+    let n_drawn = drawn.iter().filter(|&&d| d).count();
+    let rows: Vec<Vec<String>> = rows
+        .into_iter()
+        .zip(&drawn)
+        .map(|(mut r, d)| {
+            r.push(d.to_string());
+            r
+        })
+        .collect();
     let subtitle = format!(
-        "{} customers · split at CLV {} and network value {} · {} hidden influencers (low spend, high reach)",
-        input.points.len(),
+        "{} customers{} · split at CLV {} and network value {} · {} hidden influencers (low spend, high reach)",
+        pts.len(),
+        if n_drawn < pts.len() {
+            format!(" ({n_drawn} drawn: every {stride}th and the labelled)")
+        } else {
+            String::new()
+        },
         short(cs),
         short(ns),
         counts[1]
     );
     let chart = QuadrantChart {
-        input: input.clone(),
+        input: QuadrantInput {
+            points: pts
+                .iter()
+                .zip(&drawn)
+                .filter(|(_, &d)| d)
+                .map(|(p, _)| p.clone())
+                .collect(),
+            ..input.clone()
+        },
+        extents,
+        counts,
         cs,
         ns,
         subtitle: subtitle.clone(),
@@ -263,7 +303,14 @@ pub fn quadrant_chart(dir: &Path, input: &QuadrantInput) -> Result<ChartFile> {
         "quadrant",
         size,
         &chart,
-        &["id", "clv", "network_value", "quadrant", "labelled"],
+        &[
+            "id",
+            "clv",
+            "network_value",
+            "quadrant",
+            "labelled",
+            "drawn",
+        ],
         &rows,
     )?;
     Ok(ChartFile {
