@@ -372,3 +372,18 @@ fn lorenz_shares_of_a_skewed_score() {
     assert!((sum.top10_share - (0.5 + 9.0 * 0.5 / 99.0)).abs() < 1e-12);
     assert!(sum.gini > 0.45 && sum.gini < 0.5, "{}", sum.gini);
 }
+
+#[test]
+fn adapters_keep_one_point_per_customer_and_the_ranks() {
+    let id = |v: u32| format!("n{v}");
+    let q = charts::quadrant_from_scores(&id, &[2, 0], &[1.0, 2.0, 3.0], &[0.5, 0.25, 0.75], &[0]);
+    assert_eq!(q.points.len(), 2);
+    assert_eq!(
+        (q.points[0].id.as_str(), q.points[0].clv, q.points[0].label),
+        ("n2", 3.0, false)
+    );
+    assert_eq!((q.points[1].network_value, q.points[1].label), (0.5, true));
+    let r = charts::rank_shift_from_ranks(&id, &[0, 1], &[1, 2], &[2, 1]);
+    assert_eq!(r[1].id, "n1");
+    assert_eq!((r[1].purchase_rank, r[1].blended_rank), (2, 1));
+}

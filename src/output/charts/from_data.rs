@@ -197,3 +197,46 @@ pub fn inputs_from_graph(
         },
     ))
 }
+
+/// Quadrant input from per-node arrays (indexed by NodeId): one point per node in `customers`
+/// (in that order), the nodes in `labelled` named on the chart.
+pub fn quadrant_from_scores(
+    id_of: &dyn Fn(u32) -> String,
+    customers: &[u32],
+    clv: &[f64],
+    network_value: &[f64],
+    labelled: &[u32],
+) -> QuadrantInput {
+    QuadrantInput {
+        points: customers
+            .iter()
+            .map(|&v| QuadrantPoint {
+                id: id_of(v),
+                clv: clv.get(v as usize).copied().unwrap_or(0.0),
+                network_value: network_value.get(v as usize).copied().unwrap_or(0.0),
+                label: labelled.contains(&v),
+            })
+            .collect(),
+        ..QuadrantInput::default()
+    }
+}
+
+/// Rank-shift input from per-node ranks (indexed by NodeId, 1 = best) for the nodes in
+/// `customers`; the chart picks the movers itself.
+pub fn rank_shift_from_ranks(
+    id_of: &dyn Fn(u32) -> String,
+    customers: &[u32],
+    purchase_rank: &[u32],
+    blended_rank: &[u32],
+) -> Vec<super::RankShift> {
+    customers
+        .iter()
+        .filter_map(|&v| {
+            Some(super::RankShift {
+                id: id_of(v),
+                purchase_rank: *purchase_rank.get(v as usize)?,
+                blended_rank: *blended_rank.get(v as usize)?,
+            })
+        })
+        .collect()
+}

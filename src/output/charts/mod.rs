@@ -26,7 +26,7 @@ pub use distribution::{
     LorenzSummary, PowerLawFit,
 };
 pub use ego::{ego_chart, ego_network, EgoNetwork, EgoNode};
-pub use from_data::{inputs_from_graph, GraphScores};
+pub use from_data::{inputs_from_graph, quadrant_from_scores, rank_shift_from_ranks, GraphScores};
 pub use scatter::{
     quadrant_chart, rank_shift_chart, select_movers, QuadrantInput, QuadrantPoint, RankShift,
     DEFAULT_MOVERS,
