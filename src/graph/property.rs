@@ -64,7 +64,7 @@ impl PropertyGraph {
 
     /// Iterate node indices.
     pub fn nodes(&self) -> impl Iterator<Item = u32> + '_ {
-        (0..self.node_count() as u32).map(|v| v)
+        0..self.node_count() as u32
     }
 
     /// Get or create the node for an external id (created as `kind`).
