@@ -9,7 +9,7 @@ pub type Result<T> = std::result::Result<T, Error>;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A bad row in an input file: `file:line:column: message`.
-    #[error("{0}")]
+    #[error(transparent)]
     Record(#[from] RecordError),
     /// Rows were rejected and `--strict` was given.
     #[error("{count} row(s) rejected and --strict is set; first: {first}")]

@@ -9,7 +9,11 @@
 //! * a plain edge list (`src dst [weight]`, whitespace separated, `#`/`%` comments).
 
 pub mod edgelist;
+pub mod folder;
 pub mod reader;
+pub mod stats;
+pub mod table;
+pub mod values;
 
 use crate::error::{Error, RecordError, Result};
 use crate::graph::{PropertyGraph, Transaction};
@@ -72,6 +76,8 @@ pub struct IngestReport {
     pub min_ts: Option<i64>,
     /// Latest interaction timestamp seen.
     pub max_ts: Option<i64>,
+    /// Accepted interaction rows per platform (lower-cased; rows without one under "").
+    pub platform_rows: BTreeMap<String, u64>,
 }
 
 /// Everything loaded from one `DATA` argument.
@@ -110,19 +116,7 @@ pub fn load(path: &Path, opts: &IngestOptions) -> Result<Dataset> {
     Ok(ds)
 }
 
-fn load_folder(path: &Path, _opts: &IngestOptions) -> Result<Dataset> {
-    Err(Error::Input(format!(
-        "{}: dataset folders are not supported yet",
-        path.display()
-    )))
-}
-
-fn load_interactions_file(path: &Path, _opts: &IngestOptions) -> Result<Dataset> {
-    Err(Error::Input(format!(
-        "{}: interaction files are not supported yet",
-        path.display()
-    )))
-}
+pub use folder::{load_folder, load_interactions_file};
 
 /// Write rejected rows as CSV: file, line, column, message.
 ///
