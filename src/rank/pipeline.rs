@@ -11,17 +11,28 @@
 //! for `--threads 1` and `--threads 2`.
 
 use super::blend::{blend, shift_report, Ranking, ShiftReport};
+use super::config::InfluenceMeasure;
 use super::config::{PurchaseScore, RankConfig};
 use super::lifecycle::{lifecycle, LifecycleInfo};
 use super::network::{network_values, recent_sentiment, NetworkInputs, NetworkValues};
 use super::percentiles;
 use super::purchase::{purchase_values, PurchaseValue};
 use super::roles::{neighbour_communities, quadrant, roles_of, Quadrant, RoleHit, RoleInputs};
+use crate::algo::community::{
+    detect, profile, CommunityConfig, CommunityType, ProfileConfig, Profiles,
+};
+use crate::algo::diffusion::probability::{EdgeProbabilities, ProbabilityConfig};
+use crate::algo::diffusion::{simulate, single_seed_spread_se, top_reached, SpreadConfig};
+use crate::algo::influence::{select_seeds, SeedConfig, SeedSet};
+use crate::algo::small_world::{analyze as small_world, SmallWorldConfig};
 use crate::algo::{NodeId, Progress};
 use crate::error::{Error, Result};
 use crate::graph::{CsrGraph, NodeKind, WeightView};
 use crate::ingest::Dataset;
+use crate::output::table::fmt_f;
+use crate::output::Table;
 use serde::Serialize;
+use serde_json::json;
 use std::time::Instant;
 
 /// Everything `analyze` needs besides the data.
@@ -35,6 +46,14 @@ pub struct AnalyzeConfig {
     pub seeds: usize,
     /// Skip the expensive phases that only feed the report (small world, seed selection).
     pub ranking_only: bool,
+    /// Community detection.
+    pub community: CommunityConfig,
+    /// Edge activation probabilities of the spread model.
+    pub probability: ProbabilityConfig,
+    /// Spread model (reach when seeded alone, seeds).
+    pub spread: SpreadConfig,
+    /// Small-world analysis.
+    pub small_world: SmallWorldConfig,
 }
 
 impl AnalyzeConfig {
@@ -49,6 +68,10 @@ impl Default for AnalyzeConfig {
             view: WeightView::default(),
             seeds: Self::DEFAULT_SEEDS,
             ranking_only: false,
+            community: CommunityConfig::default(),
+            probability: ProbabilityConfig::default(),
+            spread: SpreadConfig::default(),
+            small_world: SmallWorldConfig::default(),
         }
     }
 }
@@ -110,6 +133,8 @@ pub struct Analysis {
     pub out_degree_pct: Vec<f64>,
     /// Core numbers, when k-core ran.
     pub core: Option<Vec<u32>>,
+    /// Edge probabilities of the spread model, when it ran.
+    pub probs: Option<EdgeProbabilities>,
     /// Blended and purchase-only rankings.
     pub ranking: Ranking,
     /// Rank-shift report.
@@ -157,26 +182,30 @@ impl Timer {
 struct AlgoResults {
     inputs: NetworkInputs,
     core: Option<Vec<u32>>,
+    probs: Option<EdgeProbabilities>,
     reasons: Vec<(&'static str, String)>,
+    notes: Vec<String>,
     extras: std::collections::BTreeMap<&'static str, serde_json::Value>,
 }
 
-/// Run the graph algorithms. Hook for every algorithm module.
 #[allow(clippy::too_many_arguments)]
+/// Run the graph algorithms.
 fn run_algorithms(
-    _ds: &Dataset,
+    ds: &Dataset,
     g: &CsrGraph,
-    _cfg: &AnalyzeConfig,
-    _seed: u64,
-    _customers: &[bool],
-    _clv: &[f64],
-    _progress: &dyn Progress,
+    cfg: &AnalyzeConfig,
+    seed: u64,
+    customers: &[bool],
+    clv: &[f64],
+    progress: &dyn Progress,
     timer: &mut Timer,
 ) -> AlgoResults {
     let mut r = AlgoResults {
         inputs: NetworkInputs::default(),
         core: None,
+        probs: None,
         reasons: Vec::new(),
+        notes: Vec::new(),
         extras: Default::default(),
     };
     if g.m() == 0 {
@@ -186,14 +215,221 @@ fn run_algorithms(
         }
         return r;
     }
-    timer.time("centrality", || ());
-    for c in ["influence", "reach", "brokerage", "community"] {
-        r.reasons.push((
-            c,
-            "its algorithm module is not in this build yet".to_string(),
-        ));
+    let n = g.n();
+    // HOOK(centrality): until `crate::algo::centrality` is in the build, influence is
+    // the seed module's plain PageRank (damping 0.85, unweighted, dangling mass spread uniformly)
+    // and LeaderRank, betweenness and k-core are unavailable.
+    progress.start("influence", 0);
+    match cfg.rank.influence {
+        InfluenceMeasure::Pagerank => {
+            let pr = timer.time("influence", || {
+                crate::algo::influence::pagerank(g, 0.85, 1e-10, 200)
+            });
+            r.notes.push(
+                "influence = unweighted PageRank (centrality module not in this build)".into(),
+            );
+            r.inputs.influence = Some(pr);
+        }
+        InfluenceMeasure::Leaderrank => r.reasons.push((
+            "influence",
+            "LeaderRank is not in this build yet".to_string(),
+        )),
+    }
+    progress.finish();
+    r.reasons.push((
+        "brokerage",
+        "betweenness (centrality module) is not in this build yet".to_string(),
+    ));
+    // Communities.
+    progress.start("communities", 0);
+    let und = g.undirected();
+    match timer.time("communities", || detect(&und, &cfg.community, seed)) {
+        Ok(part) => {
+            let pc = ProfileConfig {
+                resolution: cfg.community.resolution,
+                ..ProfileConfig::default()
+            };
+            let prof = timer.time("profiles", || profile(ds, g, &part, &pc));
+            r.extras.insert(
+                "communities",
+                json!({
+                    "csv": communities_csv(ds, &prof),
+                    "summary": {
+                        "method": cfg.community.method,
+                        "count": part.count,
+                        "modularity": part.modularity,
+                        "brand_led": prof.communities.iter().filter(|c| c.kind == CommunityType::BrandLed).count(),
+                    },
+                }),
+            );
+            r.inputs.community = Some(part.community);
+        }
+        Err(e) => {
+            r.reasons.push(("community", e.to_string()));
+            r.extras
+                .insert("communities", json!({"unavailable": e.to_string()}));
+        }
+    }
+    progress.finish();
+    // Reach and seeds.
+    progress.start("spread", 0);
+    let probs = cfg
+        .probability
+        .model()
+        .and_then(|m| EdgeProbabilities::build(g, Some(ds), m));
+    match probs {
+        Ok(probs) => {
+            let reach = if cfg.rank.clv_weighted_reach {
+                timer.time("reach", || {
+                    clv_weighted_reach(g, &probs, customers, clv, seed)
+                })
+            } else {
+                timer.time("reach", || {
+                    single_seed_spread_se(g, &probs, &cfg.spread, seed).map(|s| s.mean)
+                })
+            };
+            match reach {
+                Ok(x) => r.inputs.reach = Some(x),
+                Err(e) => r.reasons.push(("reach", e.to_string())),
+            }
+            if !cfg.ranking_only && cfg.seeds > 0 {
+                let sc = SeedConfig {
+                    k: cfg.seeds.min(n),
+                    spread: cfg.spread.clone(),
+                    ..SeedConfig::default()
+                };
+                let pr = r
+                    .inputs
+                    .influence
+                    .as_deref()
+                    .filter(|_| cfg.rank.influence == InfluenceMeasure::Pagerank);
+                match timer.time("seeds", || select_seeds(g, &probs, &sc, seed, pr)) {
+                    Ok(s) => {
+                        r.extras.insert("seeds", json!({
+                            "csv": seeds_csv(ds, &s),
+                            "summary": {"k": s.seeds.len(), "method": s.method, "spread": s.spread.mean, "ci95": s.spread.ci95},
+                        }));
+                    }
+                    Err(e) => {
+                        r.extras
+                            .insert("seeds", json!({"unavailable": e.to_string()}));
+                    }
+                }
+            }
+            r.probs = Some(probs);
+        }
+        Err(e) => r.reasons.push(("reach", e.to_string())),
+    }
+    progress.finish();
+    if !cfg.ranking_only {
+        progress.start("small world", 0);
+        match timer.time("small_world", || small_world(g, &cfg.small_world, seed)) {
+            Ok(s) => {
+                r.extras.insert("small_world", json!({"summary": s}));
+            }
+            Err(e) => {
+                r.extras
+                    .insert("small_world", json!({"unavailable": e.to_string()}));
+            }
+        }
+        progress.finish();
+    }
+    if !r.notes.is_empty() {
+        r.extras.insert("notes", json!({ "summary": r.notes }));
     }
     r
+}
+
+fn csv_string(t: &Table) -> String {
+    let mut buf = Vec::new();
+    match t.write_csv(&mut buf) {
+        Ok(()) => String::from_utf8_lossy(&buf).into_owned(),
+        Err(_) => String::new(),
+    }
+}
+
+/// communities.csv: one row per community profile.
+fn communities_csv(ds: &Dataset, p: &Profiles) -> String {
+    let mut t = Table::new([
+        "community",
+        "size",
+        "customers",
+        "brand_accounts",
+        "staff_accounts",
+        "kind",
+        "brand_centricity",
+        "modularity_contribution",
+        "conductance",
+        "density",
+        "reciprocity",
+        "hub",
+        "leaders",
+    ]);
+    for c in &p.communities {
+        let leaders: Vec<&str> = c.leaders.iter().map(|l| ds.graph.id(l.node)).collect();
+        t.push([
+            c.id.to_string(),
+            c.size.to_string(),
+            c.customers.to_string(),
+            c.brand_accounts.to_string(),
+            c.staff_accounts.to_string(),
+            c.kind.as_str().to_string(),
+            fmt_f(c.brand_centricity, 4),
+            fmt_f(c.modularity_contribution, 6),
+            fmt_f(c.conductance, 4),
+            fmt_f(c.density, 4),
+            fmt_f(c.reciprocity, 4),
+            ds.graph.id(c.hub).to_string(),
+            leaders.join(";"),
+        ]);
+    }
+    csv_string(&t)
+}
+
+/// seeds.csv: the campaign seeds in selection order.
+fn seeds_csv(ds: &Dataset, s: &SeedSet) -> String {
+    let mut t = Table::new(["order", "id", "marginal_gain", "cumulative_spread"]);
+    for (i, &v) in s.seeds.iter().enumerate() {
+        t.push([
+            (i + 1).to_string(),
+            ds.graph.id(v).to_string(),
+            fmt_f(s.marginal_gains.get(i).copied().unwrap_or(0.0), 4),
+            fmt_f(s.cumulative_spread.get(i).copied().unwrap_or(0.0), 4),
+        ]);
+    }
+    csv_string(&t)
+}
+
+/// Monte Carlo runs per customer of the CLV-weighted reach.
+pub const CLV_REACH_RUNS: u32 = 1000;
+
+/// CLV-weighted reach (Domingos & Richardson 2001): `Σ_{j ≠ i, j customer} P(i activates j) · CLV_j`
+/// from `CLV_REACH_RUNS` IC runs seeded at each customer alone (common random numbers across
+/// customers). Cost O(customers · runs · cascade size): opt-in (`clv_weighted_reach = true`).
+fn clv_weighted_reach(
+    g: &CsrGraph,
+    probs: &EdgeProbabilities,
+    customers: &[bool],
+    clv: &[f64],
+    seed: u64,
+) -> Result<Vec<f64>> {
+    let cfg = SpreadConfig {
+        runs: CLV_REACH_RUNS,
+        ..SpreadConfig::default()
+    };
+    let mut out = vec![0.0; customers.len()];
+    for v in 0..customers.len() {
+        if !customers[v] {
+            continue;
+        }
+        let est = simulate(g, probs, &[v as NodeId], &cfg, seed)?;
+        // Fixed summation order (node id) keeps the value independent of the thread count.
+        out[v] = (0..customers.len())
+            .filter(|&j| j != v && customers[j])
+            .map(|j| est.per_node_activation[j] * clv[j])
+            .sum();
+    }
+    Ok(out)
 }
 
 /// Run the whole analysis.
@@ -349,6 +585,7 @@ pub fn analyze(
         network,
         out_degree_pct,
         core: algo.core,
+        probs: algo.probs,
         ranking,
         shift,
         roles,
@@ -368,13 +605,22 @@ impl Analysis {
 }
 
 /// The customers most likely activated when `v` alone is seeded (top `k` by probability, ties by
-/// id), from the spread module; None when it is not available.
+/// id, from 1,000 IC runs); None when the spread model did not run.
 pub fn reached_from(
-    _ds: &Dataset,
-    _a: &Analysis,
-    _v: NodeId,
-    _k: usize,
-    _seed: u64,
+    ds: &Dataset,
+    a: &Analysis,
+    v: NodeId,
+    k: usize,
+    seed: u64,
 ) -> Option<Vec<super::explain::Reached>> {
-    None
+    let probs = a.probs.as_ref()?;
+    let top = top_reached(&a.graph, probs, v, CLV_REACH_RUNS, k, seed).ok()?;
+    Some(
+        top.into_iter()
+            .map(|(u, p)| super::explain::Reached {
+                id: ds.graph.id(u).to_string(),
+                probability: p,
+            })
+            .collect(),
+    )
 }

@@ -70,6 +70,7 @@ impl RankArgs {
             view,
             seeds,
             ranking_only,
+            ..AnalyzeConfig::default()
         };
         let bar = ctx.reporter();
         let a = analyze(&ds, &cfg, ctx.seed, &bar).context("ranking customers")?;
