@@ -39,13 +39,18 @@ pub const SOURCE_CHUNK: usize = 8;
 #[derive(Debug, Clone, clap::Args, Serialize)]
 pub struct BetweennessConfig {
     /// Betweenness: number of seeded sample sources (default: exact, every node is a source).
-    #[arg(long = "samples", value_name = "K", help_heading = "Betweenness")]
+    #[arg(
+        id = "bc_samples",
+        long = "samples",
+        value_name = "K",
+        help_heading = "Betweenness"
+    )]
     pub samples: Option<usize>,
     /// Betweenness: normalise by the number of node pairs (NetworkX `normalized=True`).
-    #[arg(long = "bc-normalized", default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL", help_heading = "Betweenness")]
+    #[arg(id = "bc_normalized", long = "bc-normalized", default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL", help_heading = "Betweenness")]
     pub normalized: bool,
     /// Betweenness: use arc weights as distances 1/weight (strong ties are short); default hop counts.
-    #[arg(long = "bc-weighted", help_heading = "Betweenness")]
+    #[arg(id = "bc_weighted", long = "bc-weighted", help_heading = "Betweenness")]
     pub weighted: bool,
 }
 

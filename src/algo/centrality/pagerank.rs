@@ -41,13 +41,13 @@ pub const DEFAULT_MAX_ITERATIONS: usize = 100;
 #[derive(Debug, Clone, clap::Args, Serialize)]
 pub struct PageRankConfig {
     /// PageRank damping factor (probability of following an arc rather than restarting).
-    #[arg(long = "damping", default_value_t = DEFAULT_DAMPING, value_name = "D", help_heading = "PageRank")]
+    #[arg(id = "pr_damping", long = "damping", default_value_t = DEFAULT_DAMPING, value_name = "D", help_heading = "PageRank")]
     pub damping: f64,
     /// PageRank tolerance per node: stop when the L1 change of an iteration is below n·TOL (NetworkX's rule).
-    #[arg(long = "pr-tol", default_value_t = DEFAULT_TOLERANCE, value_name = "TOL", help_heading = "PageRank")]
+    #[arg(id = "pr_tol", long = "pr-tol", default_value_t = DEFAULT_TOLERANCE, value_name = "TOL", help_heading = "PageRank")]
     pub tolerance: f64,
     /// PageRank iteration cap (the result is flagged `converged: false` when it is reached).
-    #[arg(long = "pr-max-iter", default_value_t = DEFAULT_MAX_ITERATIONS, value_name = "N", help_heading = "PageRank")]
+    #[arg(id = "pr_max_iter", long = "pr-max-iter", default_value_t = DEFAULT_MAX_ITERATIONS, value_name = "N", help_heading = "PageRank")]
     pub max_iterations: usize,
     /// Use arc weights (interaction strength, normalised per source). Ignored when the graph is unweighted.
     #[arg(skip = true)]
