@@ -396,22 +396,25 @@ mod tests {
     fn path_graph_middle_node() {
         // Undirected path 0-1-2: node 1 lies on the single pair {0,2}.
         let g = CsrGraph::from_undirected_edges(3, &[(0, 1, 1.0), (1, 2, 1.0)], false);
-        let r = betweenness(&g, &BetweennessConfig::default(), 1).unwrap();
+        let r = betweenness(&g, &BetweennessConfig::default(), 1).expect("test");
         assert_eq!(r.scores, vec![0.0, 1.0, 0.0]);
         let raw = BetweennessConfig {
             normalized: false,
             ..Default::default()
         };
-        let r = betweenness(&g, &raw, 1).unwrap();
+        let r = betweenness(&g, &raw, 1).expect("test");
         assert_eq!(r.scores, vec![0.0, 1.0, 0.0]);
         // Directed 0→1→2: one ordered pair (0,2), normalised by (n−1)(n−2) = 2.
         let d = CsrGraph::from_arcs(3, &[(0, 1, 1.0), (1, 2, 1.0)], false);
-        let r = betweenness(&d, &BetweennessConfig::default(), 1).unwrap();
+        let r = betweenness(&d, &BetweennessConfig::default(), 1).expect("test");
         assert_eq!(r.scores, vec![0.0, 0.5, 0.0]);
         let w = BetweennessConfig {
             weighted: true,
             ..Default::default()
         };
-        assert_eq!(betweenness(&d, &w, 1).unwrap().scores, vec![0.0, 0.5, 0.0]);
+        assert_eq!(
+            betweenness(&d, &w, 1).expect("test").scores,
+            vec![0.0, 0.5, 0.0]
+        );
     }
 }

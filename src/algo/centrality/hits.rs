@@ -164,7 +164,7 @@ mod tests {
     fn bipartite_star() {
         // 1, 2 and 3 act on 0: 0 is the only authority, 1..3 equal hubs.
         let g = CsrGraph::from_arcs(4, &[(1, 0, 1.0), (2, 0, 1.0), (3, 0, 1.0)], false);
-        let r = hits(&g, &HitsConfig::default()).unwrap();
+        let r = hits(&g, &HitsConfig::default()).expect("test");
         assert!(r.converged);
         assert!((r.authorities[0] - 1.0).abs() < 1e-12);
         assert!((r.hubs[1] - 1.0 / 3.0).abs() < 1e-12);

@@ -224,7 +224,7 @@ mod tests {
         // Fans 1..4 all act on 0.
         let arcs: Vec<(u32, u32, f32)> = (1..5).map(|u| (u, 0, 1.0)).collect();
         let g = CsrGraph::from_arcs(5, &arcs, false);
-        let r = leaderrank(&g, &LeaderRankConfig::default()).unwrap();
+        let r = leaderrank(&g, &LeaderRankConfig::default()).expect("test");
         assert!(r.converged);
         let s: f64 = r.scores.iter().sum();
         assert!((s - 5.0).abs() < 1e-8, "{s}");

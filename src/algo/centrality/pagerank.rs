@@ -238,7 +238,7 @@ mod tests {
     #[test]
     fn two_cycle_is_uniform_and_dangling_goes_to_restart() {
         let g = CsrGraph::from_arcs(2, &[(0, 1, 1.0), (1, 0, 1.0)], false);
-        let r = pagerank(&g, &PageRankConfig::default(), None).unwrap();
+        let r = pagerank(&g, &PageRankConfig::default(), None).expect("test");
         assert!(r.converged);
         assert!((r.scores[0] - 0.5).abs() < 1e-12);
         // 0 → 1, 1 dangling, restart only to node 0: the walk lives on {0, 1}.
@@ -248,7 +248,7 @@ mod tests {
             max_iterations: 1000,
             ..Default::default()
         };
-        let r = pagerank(&g, &cfg, Some(&[1.0, 0.0])).unwrap();
+        let r = pagerank(&g, &cfg, Some(&[1.0, 0.0])).expect("test");
         // x0 = 0.15 + 0.85·x1, x1 = 0.85·x0  ⇒  x0 = 1/1.85.
         assert!((r.scores[0] - 1.0 / 1.85).abs() < 1e-12, "{:?}", r.scores);
     }
