@@ -39,13 +39,18 @@ pub const SOURCE_CHUNK: usize = 8;
 #[derive(Debug, Clone, clap::Args, Serialize)]
 pub struct BetweennessConfig {
     /// Betweenness: number of seeded sample sources (default: exact, every node is a source).
-    #[arg(long = "samples", value_name = "K", help_heading = "Betweenness")]
+    #[arg(
+        id = "bc_samples",
+        long = "samples",
+        value_name = "K",
+        help_heading = "Betweenness"
+    )]
     pub samples: Option<usize>,
     /// Betweenness: normalise by the number of node pairs (NetworkX `normalized=True`).
-    #[arg(long = "bc-normalized", default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL", help_heading = "Betweenness")]
+    #[arg(id = "bc_normalized", long = "bc-normalized", default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL", help_heading = "Betweenness")]
     pub normalized: bool,
     /// Betweenness: use arc weights as distances 1/weight (strong ties are short); default hop counts.
-    #[arg(long = "bc-weighted", help_heading = "Betweenness")]
+    #[arg(id = "bc_weighted", long = "bc-weighted", help_heading = "Betweenness")]
     pub weighted: bool,
 }
 
@@ -391,22 +396,25 @@ mod tests {
     fn path_graph_middle_node() {
         // Undirected path 0-1-2: node 1 lies on the single pair {0,2}.
         let g = CsrGraph::from_undirected_edges(3, &[(0, 1, 1.0), (1, 2, 1.0)], false);
-        let r = betweenness(&g, &BetweennessConfig::default(), 1).unwrap();
+        let r = betweenness(&g, &BetweennessConfig::default(), 1).expect("test");
         assert_eq!(r.scores, vec![0.0, 1.0, 0.0]);
         let raw = BetweennessConfig {
             normalized: false,
             ..Default::default()
         };
-        let r = betweenness(&g, &raw, 1).unwrap();
+        let r = betweenness(&g, &raw, 1).expect("test");
         assert_eq!(r.scores, vec![0.0, 1.0, 0.0]);
         // Directed 0→1→2: one ordered pair (0,2), normalised by (n−1)(n−2) = 2.
         let d = CsrGraph::from_arcs(3, &[(0, 1, 1.0), (1, 2, 1.0)], false);
-        let r = betweenness(&d, &BetweennessConfig::default(), 1).unwrap();
+        let r = betweenness(&d, &BetweennessConfig::default(), 1).expect("test");
         assert_eq!(r.scores, vec![0.0, 0.5, 0.0]);
         let w = BetweennessConfig {
             weighted: true,
             ..Default::default()
         };
-        assert_eq!(betweenness(&d, &w, 1).unwrap().scores, vec![0.0, 0.5, 0.0]);
+        assert_eq!(
+            betweenness(&d, &w, 1).expect("test").scores,
+            vec![0.0, 0.5, 0.0]
+        );
     }
 }

@@ -29,10 +29,10 @@ pub const DEFAULT_MAX_ITERATIONS: usize = 1000;
 #[derive(Debug, Clone, clap::Args, Serialize)]
 pub struct HitsConfig {
     /// HITS tolerance: stop when the L1 change of hubs plus authorities is below TOL.
-    #[arg(long = "hits-tol", default_value_t = DEFAULT_TOLERANCE, value_name = "TOL", help_heading = "HITS")]
+    #[arg(id = "hits_tol", long = "hits-tol", default_value_t = DEFAULT_TOLERANCE, value_name = "TOL", help_heading = "HITS")]
     pub tolerance: f64,
     /// HITS iteration cap.
-    #[arg(long = "hits-max-iter", default_value_t = DEFAULT_MAX_ITERATIONS, value_name = "N", help_heading = "HITS")]
+    #[arg(id = "hits_max_iter", long = "hits-max-iter", default_value_t = DEFAULT_MAX_ITERATIONS, value_name = "N", help_heading = "HITS")]
     pub max_iterations: usize,
     /// Use arc weights. Ignored when the graph is unweighted.
     #[arg(skip = true)]
@@ -164,7 +164,7 @@ mod tests {
     fn bipartite_star() {
         // 1, 2 and 3 act on 0: 0 is the only authority, 1..3 equal hubs.
         let g = CsrGraph::from_arcs(4, &[(1, 0, 1.0), (2, 0, 1.0), (3, 0, 1.0)], false);
-        let r = hits(&g, &HitsConfig::default()).unwrap();
+        let r = hits(&g, &HitsConfig::default()).expect("test");
         assert!(r.converged);
         assert!((r.authorities[0] - 1.0).abs() < 1e-12);
         assert!((r.hubs[1] - 1.0 / 3.0).abs() < 1e-12);

@@ -52,16 +52,16 @@ pub enum GroundWeights {
 #[derive(Debug, Clone, clap::Args, Serialize)]
 pub struct LeaderRankConfig {
     /// LeaderRank tolerance: stop when the L1 change of the normalised score vector is below TOL.
-    #[arg(long = "lr-tol", default_value_t = DEFAULT_TOLERANCE, value_name = "TOL", help_heading = "LeaderRank")]
+    #[arg(id = "lr_tol", long = "lr-tol", default_value_t = DEFAULT_TOLERANCE, value_name = "TOL", help_heading = "LeaderRank")]
     pub tolerance: f64,
     /// LeaderRank iteration cap.
-    #[arg(long = "lr-max-iter", default_value_t = DEFAULT_MAX_ITERATIONS, value_name = "N", help_heading = "LeaderRank")]
+    #[arg(id = "lr_max_iter", long = "lr-max-iter", default_value_t = DEFAULT_MAX_ITERATIONS, value_name = "N", help_heading = "LeaderRank")]
     pub max_iterations: usize,
     /// Ground-link weights: uniform (Lü et al. 2011) or in-degree (weighted LeaderRank, Li et al. 2014).
-    #[arg(long = "lr-ground", value_enum, default_value_t = GroundWeights::Uniform, help_heading = "LeaderRank")]
+    #[arg(id = "lr_ground", long = "lr-ground", value_enum, default_value_t = GroundWeights::Uniform, help_heading = "LeaderRank")]
     pub ground: GroundWeights,
     /// Exponent β of the in-degree ground weights.
-    #[arg(long = "lr-beta", default_value_t = DEFAULT_BETA, value_name = "B", help_heading = "LeaderRank")]
+    #[arg(id = "lr_beta", long = "lr-beta", default_value_t = DEFAULT_BETA, value_name = "B", help_heading = "LeaderRank")]
     pub beta: f64,
     /// Use arc weights (interaction strength). Ignored when the graph is unweighted.
     #[arg(skip = true)]
@@ -224,7 +224,7 @@ mod tests {
         // Fans 1..4 all act on 0.
         let arcs: Vec<(u32, u32, f32)> = (1..5).map(|u| (u, 0, 1.0)).collect();
         let g = CsrGraph::from_arcs(5, &arcs, false);
-        let r = leaderrank(&g, &LeaderRankConfig::default()).unwrap();
+        let r = leaderrank(&g, &LeaderRankConfig::default()).expect("test");
         assert!(r.converged);
         let s: f64 = r.scores.iter().sum();
         assert!((s - 5.0).abs() < 1e-8, "{s}");

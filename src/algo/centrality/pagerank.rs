@@ -41,13 +41,13 @@ pub const DEFAULT_MAX_ITERATIONS: usize = 100;
 #[derive(Debug, Clone, clap::Args, Serialize)]
 pub struct PageRankConfig {
     /// PageRank damping factor (probability of following an arc rather than restarting).
-    #[arg(long = "damping", default_value_t = DEFAULT_DAMPING, value_name = "D", help_heading = "PageRank")]
+    #[arg(id = "pr_damping", long = "damping", default_value_t = DEFAULT_DAMPING, value_name = "D", help_heading = "PageRank")]
     pub damping: f64,
     /// PageRank tolerance per node: stop when the L1 change of an iteration is below n·TOL (NetworkX's rule).
-    #[arg(long = "pr-tol", default_value_t = DEFAULT_TOLERANCE, value_name = "TOL", help_heading = "PageRank")]
+    #[arg(id = "pr_tol", long = "pr-tol", default_value_t = DEFAULT_TOLERANCE, value_name = "TOL", help_heading = "PageRank")]
     pub tolerance: f64,
     /// PageRank iteration cap (the result is flagged `converged: false` when it is reached).
-    #[arg(long = "pr-max-iter", default_value_t = DEFAULT_MAX_ITERATIONS, value_name = "N", help_heading = "PageRank")]
+    #[arg(id = "pr_max_iter", long = "pr-max-iter", default_value_t = DEFAULT_MAX_ITERATIONS, value_name = "N", help_heading = "PageRank")]
     pub max_iterations: usize,
     /// Use arc weights (interaction strength, normalised per source). Ignored when the graph is unweighted.
     #[arg(skip = true)]
@@ -238,7 +238,7 @@ mod tests {
     #[test]
     fn two_cycle_is_uniform_and_dangling_goes_to_restart() {
         let g = CsrGraph::from_arcs(2, &[(0, 1, 1.0), (1, 0, 1.0)], false);
-        let r = pagerank(&g, &PageRankConfig::default(), None).unwrap();
+        let r = pagerank(&g, &PageRankConfig::default(), None).expect("test");
         assert!(r.converged);
         assert!((r.scores[0] - 0.5).abs() < 1e-12);
         // 0 → 1, 1 dangling, restart only to node 0: the walk lives on {0, 1}.
@@ -248,7 +248,7 @@ mod tests {
             max_iterations: 1000,
             ..Default::default()
         };
-        let r = pagerank(&g, &cfg, Some(&[1.0, 0.0])).unwrap();
+        let r = pagerank(&g, &cfg, Some(&[1.0, 0.0])).expect("test");
         // x0 = 0.15 + 0.85·x1, x1 = 0.85·x0  ⇒  x0 = 1/1.85.
         assert!((r.scores[0] - 1.0 / 1.85).abs() < 1e-12, "{:?}", r.scores);
     }

@@ -174,6 +174,9 @@ fn personalization(args: &Args, pg: &PropertyGraph) -> anyhow::Result<Option<Vec
     Ok(Some(v))
 }
 
+/// One output column: its header and the value of a node.
+type Column<'a> = (&'static str, Box<dyn Fn(usize) -> Value + 'a>);
+
 /// Format a score for the text table.
 fn fmt_score(x: f64) -> String {
     if x != 0.0 && x.abs() < 1e-3 {
@@ -285,7 +288,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
     };
 
     let mut headers: Vec<&str> = vec!["rank", "id"];
-    let mut cols: Vec<(&str, Box<dyn Fn(usize) -> Value + '_>)> = Vec::new();
+    let mut cols: Vec<Column<'_>> = Vec::new();
     if let Some(r) = &res.pagerank {
         cols.push(("pagerank", Box::new(move |v| json!(r.scores[v]))));
     }
