@@ -406,11 +406,11 @@ impl<'o> Loader<'o> {
                     return Ok(());
                 }
                 // Lower-case only when needed: most exports already are.
-                let pl: Option<String> = platform.map(|p| {
+                let pl: Option<std::borrow::Cow<'_, str>> = platform.map(|p| {
                     if p.bytes().any(|b| b.is_ascii_uppercase()) {
-                        p.to_ascii_lowercase()
+                        std::borrow::Cow::Owned(p.to_ascii_lowercase())
                     } else {
-                        p.to_string()
+                        std::borrow::Cow::Borrowed(p)
                     }
                 });
                 let key = row_hash(s, t, kind, pl.as_deref(), ts, weight, sentiment);
@@ -434,10 +434,10 @@ impl<'o> Loader<'o> {
                 );
                 self.report.interactions += 1;
                 match pl {
-                    Some(p) => match self.report.platform_rows.get_mut(&p) {
+                    Some(p) => match self.report.platform_rows.get_mut(p.as_ref()) {
                         Some(c) => *c += 1,
                         None => {
-                            self.report.platform_rows.insert(p, 1);
+                            self.report.platform_rows.insert(p.into_owned(), 1);
                         }
                     },
                     None => *self.report.platform_rows.entry(String::new()).or_default() += 1,

@@ -24,7 +24,7 @@
 //! Every community of the result is connected (tested). Time O(m) per level phase plus
 //! O(m log d) per aggregation; space O(n + m).
 
-use super::louvain::{gamma_prime, renumber, Accum, LevelGraph};
+use super::louvain::{gamma_prime, renumber, LevelGraph};
 use super::CommunityConfig;
 use crate::algo::rng::{rng_for, Stream};
 use crate::algo::Progress;
@@ -34,21 +34,47 @@ use rand::Rng;
 use rand_pcg::Pcg64;
 use std::collections::VecDeque;
 
+/// Per-community state of local moving, kept together so that one cache line serves the
+/// accumulation, the gain and the bookkeeping (random access into these arrays dominates).
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    /// Weight from the current node to this community (valid while `seen`).
+    acc: f64,
+    /// Total node weight of the community.
+    w: f64,
+    /// Members.
+    size: u32,
+    /// Touched by the current node.
+    seen: bool,
+}
+
+/// Per-refined-community state of the refinement phase (see [`Slot`]).
+#[derive(Clone, Copy)]
+struct RSlot {
+    acc: f64,
+    w: f64,
+    ext: f64,
+    size: u32,
+    seen: bool,
+}
+
 /// Fast local moving (queue based). Returns true when any node moved.
 fn move_nodes_fast(g: &LevelGraph, comm: &mut [u32], gp: f64, rng: &mut Pcg64) -> bool {
     let n = g.n();
-    let mut comm_w = vec![0.0; n];
-    let mut csize = vec![0u32; n];
+    let mut slot = vec![Slot::default(); n];
     for v in 0..n {
-        comm_w[comm[v] as usize] += g.node_w[v];
-        csize[comm[v] as usize] += 1;
+        let s = &mut slot[comm[v] as usize];
+        s.w += g.node_w[v];
+        s.size += 1;
     }
-    let mut empty: Vec<u32> = (0..n as u32).filter(|&c| csize[c as usize] == 0).collect();
+    let mut empty: Vec<u32> = (0..n as u32)
+        .filter(|&c| slot[c as usize].size == 0)
+        .collect();
     let mut order: Vec<u32> = (0..n as u32).collect();
     order.shuffle(rng);
     let mut queue: VecDeque<u32> = order.into();
     let mut in_queue = vec![true; n];
-    let mut acc = Accum::new(n);
+    let mut touched: Vec<u32> = Vec::new();
     let mut moved_any = false;
     // Every pop either changes nothing or strictly raises the quality, so the loop ends; the cap
     // only guards against floating-point ties cycling.
@@ -63,17 +89,28 @@ fn move_nodes_fast(g: &LevelGraph, comm: &mut [u32], gp: f64, rng: &mut Pcg64) -
         let av = g.node_w[v as usize];
         let (ts, ws) = g.row(v);
         for (&u, &w) in ts.iter().zip(ws) {
-            acc.add(comm[u as usize], w);
+            let c = comm[u as usize];
+            let s = &mut slot[c as usize];
+            if s.seen {
+                s.acc += w;
+            } else {
+                s.seen = true;
+                s.acc = w;
+                touched.push(c);
+            }
         }
-        comm_w[own as usize] -= av;
-        csize[own as usize] -= 1;
-        if csize[own as usize] == 0 {
+        let so = &mut slot[own as usize];
+        so.w -= av;
+        so.size -= 1;
+        if so.size == 0 {
             empty.push(own);
         }
+        let own_acc = if so.seen { so.acc } else { 0.0 };
         let mut best = own;
-        let mut best_gain = acc.acc[own as usize] - gp * av * comm_w[own as usize];
-        for &c in &acc.touched {
-            let gain = acc.acc[c as usize] - gp * av * comm_w[c as usize];
+        let mut best_gain = own_acc - gp * av * so.w;
+        for &c in &touched {
+            let s = &slot[c as usize];
+            let gain = s.acc - gp * av * s.w;
             if gain > best_gain {
                 best_gain = gain;
                 best = c;
@@ -85,12 +122,13 @@ fn move_nodes_fast(g: &LevelGraph, comm: &mut [u32], gp: f64, rng: &mut Pcg64) -
                 best = e;
             }
         }
-        if csize[best as usize] == 0 {
+        let sb = &mut slot[best as usize];
+        if sb.size == 0 {
             // `best` is `own` just emptied or the top empty slot: both sit on top of the stack.
             empty.pop();
         }
-        comm_w[best as usize] += av;
-        csize[best as usize] += 1;
+        sb.w += av;
+        sb.size += 1;
         if best != own {
             comm[v as usize] = best;
             moved_any = true;
@@ -101,7 +139,10 @@ fn move_nodes_fast(g: &LevelGraph, comm: &mut [u32], gp: f64, rng: &mut Pcg64) -
                 }
             }
         }
-        acc.clear();
+        for &c in &touched {
+            slot[c as usize].seen = false;
+        }
+        touched.clear();
     }
     moved_any
 }
@@ -114,9 +155,7 @@ fn refine(g: &LevelGraph, comm: &[u32], gp: f64, theta: f64, rng: &mut Pcg64) ->
         comm_w[comm[v] as usize] += g.node_w[v];
     }
     let mut refined: Vec<u32> = (0..n as u32).collect();
-    let mut rw = g.node_w.clone();
-    let mut rsize = vec![1u32; n];
-    // ext[v]: weight from v to the rest of its community; rext[T]: from T to the rest of it.
+    // ext[v]: weight from v to the rest of its community; slot[T].ext: from T to the rest of it.
     let mut ext = vec![0.0; n];
     for v in 0..n as u32 {
         let (ts, ws) = g.row(v);
@@ -128,15 +167,25 @@ fn refine(g: &LevelGraph, comm: &[u32], gp: f64, theta: f64, rng: &mut Pcg64) ->
             .map(|(_, &w)| w)
             .sum();
     }
-    let mut rext = ext.clone();
+    // Refined community T (named by a member): weight, size, external weight and the
+    // accumulator of the current node, kept in one cache line.
+    let mut slot: Vec<RSlot> = (0..n)
+        .map(|v| RSlot {
+            acc: 0.0,
+            w: g.node_w[v],
+            ext: ext[v],
+            size: 1,
+            seen: false,
+        })
+        .collect();
+    let mut touched: Vec<u32> = Vec::new();
     let mut order: Vec<u32> = (0..n as u32).collect();
     order.shuffle(rng);
-    let mut acc = Accum::new(n);
     let mut cand: Vec<(u32, f64)> = Vec::new();
     for &v in &order {
         let vi = v as usize;
         let own = refined[vi];
-        if rsize[own as usize] != 1 {
+        if slot[own as usize].size != 1 {
             continue;
         }
         let c = comm[vi];
@@ -148,23 +197,31 @@ fn refine(g: &LevelGraph, comm: &[u32], gp: f64, theta: f64, rng: &mut Pcg64) ->
         let (ts, ws) = g.row(v);
         for (&u, &w) in ts.iter().zip(ws) {
             if comm[u as usize] == c {
-                acc.add(refined[u as usize], w);
+                let t = refined[u as usize];
+                let st = &mut slot[t as usize];
+                if st.seen {
+                    st.acc += w;
+                } else {
+                    st.seen = true;
+                    st.acc = w;
+                    touched.push(t);
+                }
             }
         }
         // Leave the singleton (its gain as an option is 0).
-        rw[own as usize] = 0.0;
-        rsize[own as usize] = 0;
+        slot[own as usize].w = 0.0;
+        slot[own as usize].size = 0;
         cand.clear();
         let mut max_gain = 0.0f64;
-        for &t in &acc.touched {
-            let ti = t as usize;
-            if t == own || rsize[ti] == 0 {
+        for &t in &touched {
+            let st = &slot[t as usize];
+            if t == own || st.size == 0 {
                 continue;
             }
-            if rext[ti] < gp * rw[ti] * (ac - rw[ti]) {
+            if st.ext < gp * st.w * (ac - st.w) {
                 continue;
             }
-            let gain = acc.acc[ti] - gp * av * rw[ti];
+            let gain = st.acc - gp * av * st.w;
             if gain >= 0.0 {
                 cand.push((t, gain));
                 max_gain = max_gain.max(gain);
@@ -194,18 +251,20 @@ fn refine(g: &LevelGraph, comm: &[u32], gp: f64, theta: f64, rng: &mut Pcg64) ->
                 }
             }
         }
-        let ti = target as usize;
+        let st = &mut slot[target as usize];
         if target == own {
-            rw[ti] = av;
-            rsize[ti] = 1;
+            st.w = av;
+            st.size = 1;
         } else {
-            let k_vt = acc.acc[ti];
-            rext[ti] = rext[ti] + ext[vi] - 2.0 * k_vt;
-            rw[ti] += av;
-            rsize[ti] += 1;
+            st.ext = st.ext + ext[vi] - 2.0 * st.acc;
+            st.w += av;
+            st.size += 1;
             refined[vi] = target;
         }
-        acc.clear();
+        for &t in &touched {
+            slot[t as usize].seen = false;
+        }
+        touched.clear();
     }
     refined
 }

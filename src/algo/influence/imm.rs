@@ -18,7 +18,7 @@
 //! the same again for the inverted index during selection.
 
 use crate::algo::diffusion::probability::EdgeProbabilities;
-use crate::algo::diffusion::{arc_hash, live, run_key, sub_seed, threshold};
+use crate::algo::diffusion::{arc_hash, run_key, sub_seed};
 use crate::algo::rng::{mix64, unit_f64};
 use crate::algo::NodeId;
 use crate::graph::CsrGraph;
@@ -31,7 +31,7 @@ const ROOT_SALT: u64 = 0x726F_6F74_7361_6C74;
 /// RR sets per parallel chunk (fixed: results do not depend on the thread count).
 const CHUNK: u64 = 2048;
 
-/// What a reverse walk needs: IC thresholds or LT cumulative weights, aligned with `g.out`.
+/// What a reverse walk needs: IC 32-bit thresholds or LT cumulative weights, aligned with `g.out`.
 pub(crate) enum Walk {
     Ic(Vec<u64>),
     Lt(Vec<f64>),
@@ -40,7 +40,14 @@ pub(crate) enum Walk {
 impl Walk {
     pub(crate) fn new(g: &CsrGraph, probs: &EdgeProbabilities, lt: bool) -> Self {
         if !lt {
-            return Walk::Ic(probs.out.iter().map(|&p| threshold(p)).collect());
+            // 32-bit coins: live iff coin < ceil(p · 2^32) (p = 1 always live, p = 0 never).
+            return Walk::Ic(
+                probs
+                    .out
+                    .iter()
+                    .map(|&p| (f64::from(p) * 4_294_967_296.0).ceil().max(0.0) as u64)
+                    .collect(),
+            );
         }
         // Cumulative normalised weights per out row (Σ ≤ 1 per row, as in lt::normalized_weights).
         let mut cum = vec![0f64; g.out.m()];
@@ -100,6 +107,11 @@ pub(crate) fn rr_set(
     let mut arcs = 0u64;
     match rev {
         Walk::Ic(thr) => {
+            // One hash per two 32-bit coins, drawn in BFS order from the set's own counter
+            // stream hash(seed, i, c): sequential within a set, so still independent of threads.
+            let mut ctr = 0u64;
+            let mut buf = 0u64;
+            let mut have = false;
             let mut head = 0;
             while head < sc.set.len() {
                 let v = sc.set[head] as usize;
@@ -108,7 +120,19 @@ pub(crate) fn rr_set(
                 arcs += (e - b) as u64;
                 for j in b..e {
                     let x = tg[j] as usize;
-                    if sc.stamp[x] != ep && live(arc_hash(key, j as u64), thr[j]) {
+                    if sc.stamp[x] == ep {
+                        continue;
+                    }
+                    let coin = if have {
+                        have = false;
+                        buf >> 32
+                    } else {
+                        buf = arc_hash(key, ctr);
+                        ctr += 1;
+                        have = true;
+                        buf & 0xFFFF_FFFF
+                    };
+                    if coin < thr[j] {
                         sc.stamp[x] = ep;
                         sc.set.push(x as NodeId);
                     }
