@@ -508,8 +508,25 @@ pub fn analyze(
     let t0 = Instant::now();
     progress.start("ranking", 0);
     let sentiment = recent_sentiment(pg, as_of, &rc.sentiment);
+    // A node in no interaction has no network value: its PageRank is only teleport mass and its
+    // reach only itself, so those raw scores are zeroed (percentile 0) before the percentiles.
+    let mut inputs = algo.inputs.clone();
+    for v in 0..n as u32 {
+        if graph.out.degree(v) + graph.inc.degree(v) == 0 {
+            for x in [
+                &mut inputs.influence,
+                &mut inputs.reach,
+                &mut inputs.betweenness,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                x[v as usize] = 0.0;
+            }
+        }
+    }
     let network = network_values(
-        &algo.inputs,
+        &inputs,
         &sentiment,
         &customers,
         &rc.network,
