@@ -18,6 +18,10 @@ use super::network::{network_values, recent_sentiment, NetworkInputs, NetworkVal
 use super::percentiles;
 use super::purchase::{purchase_values, PurchaseValue};
 use super::roles::{neighbour_communities, quadrant, roles_of, Quadrant, RoleHit, RoleInputs};
+use crate::algo::centrality::betweenness::{betweenness, BetweennessConfig};
+use crate::algo::centrality::kcore::kcore;
+use crate::algo::centrality::leaderrank::{leaderrank, LeaderRankConfig};
+use crate::algo::centrality::pagerank::{pagerank, PageRankConfig};
 use crate::algo::community::{
     detect, profile, CommunityConfig, CommunityType, ProfileConfig, Profiles,
 };
@@ -216,30 +220,33 @@ fn run_algorithms(
         return r;
     }
     let n = g.n();
-    // HOOK(centrality): until `crate::algo::centrality` is in the build, influence is
-    // the seed module's plain PageRank (damping 0.85, unweighted, dangling mass spread uniformly)
-    // and LeaderRank, betweenness and k-core are unavailable.
+    // Influence: weighted PageRank (attention flows source → target) or LeaderRank.
     progress.start("influence", 0);
-    match cfg.rank.influence {
+    let inf = timer.time("influence", || match cfg.rank.influence {
         InfluenceMeasure::Pagerank => {
-            let pr = timer.time("influence", || {
-                crate::algo::influence::pagerank(g, 0.85, 1e-10, 200)
-            });
-            r.notes.push(
-                "influence = unweighted PageRank (centrality module not in this build)".into(),
-            );
-            r.inputs.influence = Some(pr);
+            pagerank(g, &PageRankConfig::default(), None).map(|p| p.scores)
         }
-        InfluenceMeasure::Leaderrank => r.reasons.push((
-            "influence",
-            "LeaderRank is not in this build yet".to_string(),
-        )),
+        InfluenceMeasure::Leaderrank => {
+            leaderrank(g, &LeaderRankConfig::default()).map(|p| p.scores)
+        }
+    });
+    progress.finish();
+    match inf {
+        Ok(x) => r.inputs.influence = Some(x),
+        Err(e) => r.reasons.push(("influence", e.to_string())),
+    }
+    // Brokerage: exact betweenness up to BETWEENNESS_EXACT_MAX nodes, sampled sources above.
+    progress.start("betweenness", 0);
+    let bc = BetweennessConfig {
+        samples: (n > BETWEENNESS_EXACT_MAX).then_some(BETWEENNESS_SAMPLES),
+        ..BetweennessConfig::default()
+    };
+    match timer.time("betweenness", || betweenness(g, &bc, seed)) {
+        Ok(b) => r.inputs.betweenness = Some(b.scores),
+        Err(e) => r.reasons.push(("brokerage", e.to_string())),
     }
     progress.finish();
-    r.reasons.push((
-        "brokerage",
-        "betweenness (centrality module) is not in this build yet".to_string(),
-    ));
+    r.core = Some(timer.time("kcore", || kcore(g)));
     // Communities.
     progress.start("communities", 0);
     let und = g.undirected();
@@ -400,6 +407,11 @@ fn seeds_csv(ds: &Dataset, s: &SeedSet) -> String {
     csv_string(&t)
 }
 
+/// Largest graph (nodes) with exact betweenness in `analyze`; above it sources are sampled.
+pub const BETWEENNESS_EXACT_MAX: usize = 20_000;
+/// Sampled betweenness sources on larger graphs.
+pub const BETWEENNESS_SAMPLES: usize = 512;
+
 /// Monte Carlo runs per customer of the CLV-weighted reach.
 pub const CLV_REACH_RUNS: u32 = 1000;
 
@@ -496,8 +508,25 @@ pub fn analyze(
     let t0 = Instant::now();
     progress.start("ranking", 0);
     let sentiment = recent_sentiment(pg, as_of, &rc.sentiment);
+    // A node in no interaction has no network value: its PageRank is only teleport mass and its
+    // reach only itself, so those raw scores are zeroed (percentile 0) before the percentiles.
+    let mut inputs = algo.inputs.clone();
+    for v in 0..n as u32 {
+        if graph.out.degree(v) + graph.inc.degree(v) == 0 {
+            for x in [
+                &mut inputs.influence,
+                &mut inputs.reach,
+                &mut inputs.betweenness,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                x[v as usize] = 0.0;
+            }
+        }
+    }
     let network = network_values(
-        &algo.inputs,
+        &inputs,
         &sentiment,
         &customers,
         &rc.network,

@@ -101,10 +101,57 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
             }
         }
     }
-    // HOOK(charts): once `crate::output::charts` lands, draw the ranking charts here
-    // (importance distribution, CLV × network quadrant scatter, rank-shift plot) into
-    // `args.out.join("charts")` and push their file names to `files`.
-    skipped.insert("charts", "the chart module is not in this build yet".into());
+    // Charts: degree distribution, CLV × network quadrant, rank shift and community bars
+    // (when communities ran), drawn by `crate::output::charts` into DIR/charts.
+    {
+        use crate::output::charts::{self, ChartInputs, DegreeDistribution};
+        let id_of = |v: u32| ds.graph.id(v).to_string();
+        let order = a.order();
+        let top: Vec<u32> = order.iter().copied().take(10).collect();
+        let nv: Vec<f64> = a.network.nodes.iter().map(|x| x.value).collect();
+        let inputs = ChartInputs {
+            degree: Some(DegreeDistribution::from_csr(&a.graph)),
+            quadrant: Some(charts::quadrant_from_scores(
+                &id_of,
+                order,
+                &a.purchase_value,
+                &nv,
+                &top,
+            )),
+            rank_shift: Some(charts::rank_shift_from_ranks(
+                &id_of,
+                order,
+                &a.ranking.purchase_rank,
+                &a.ranking.rank,
+            )),
+            communities: a.network.nodes.first().and_then(|x| x.community).map(|_| {
+                let comm: Vec<u32> = a
+                    .network
+                    .nodes
+                    .iter()
+                    .map(|x| x.community.unwrap_or(0))
+                    .collect();
+                charts::from_data::community_bars(&ds.graph, &a.graph, &comm)
+            }),
+            seed: ctx.seed,
+            ..ChartInputs::default()
+        };
+        match charts::write_all(&args.out.join("charts"), &inputs) {
+            Ok(list) => {
+                for c in list {
+                    for p in [&c.png, &c.svg, &c.csv] {
+                        if let Ok(rel) = p.strip_prefix(&args.out) {
+                            files.push(rel.display().to_string());
+                        }
+                    }
+                }
+            }
+            Err(e) => {
+                ctx.warn(&format!("charts not written: {e}"));
+                skipped.insert("charts", e.to_string());
+            }
+        }
+    }
 
     let count = |f: &dyn Fn(u32) -> Option<&'static str>| {
         let mut m: BTreeMap<&'static str, usize> = BTreeMap::new();
