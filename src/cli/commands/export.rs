@@ -7,8 +7,13 @@
 use crate::cli::{Ctx, ExitStatus, InputArgs};
 use crate::ingest::Dataset;
 use crate::neo4j::client::{Client, ConnectOptions, DEFAULT_URI, PASSWORD_ENV};
-use crate::neo4j::export::{self, ExportOptions, ResultColumns, RunInfo};
+use crate::neo4j::export::{
+    self, CommunityRow, ExportOptions, PropValue, ResultColumns, RunInfo, TierLabel,
+};
 use crate::neo4j::import_csv;
+use crate::rank::lifecycle::Stage;
+use crate::rank::pipeline::{analyze, Analysis, AnalyzeConfig};
+use crate::rank::roles::{Quadrant, Role};
 use anyhow::Context as _;
 
 const NEO4J_HELP: &str = "\
@@ -91,11 +96,171 @@ pub struct ImportArgs {
     pub graph_only: bool,
 }
 
-/// The analysis results written next to the graph. **Integration point**: the ranking/community
-/// modules plug in here (push their columns with `ResultColumns::push_f64`/`push_i64`/`push_str`,
-/// tier labels with `push_label_ids`, and `communities`). Until then it writes the degree-based
-/// columns computed below (`inDegree`, `outDegree`, `interactionsIn`, `interactionsOut`).
-pub fn analysis_results(ds: &Dataset, ctx: &Ctx) -> ResultColumns {
+/// The analysis results written next to the graph. **Integration point**: runs the ranking pipeline
+/// (`rank::pipeline::analyze`: centralities, communities, purchase and network value, roles,
+/// lifecycle) and maps it onto a [`ResultColumns`] bundle. Other modules add columns with
+/// `ResultColumns::push_f64`/`push_i64`/`push_str`, tier labels with `push_label_ids`, communities in
+/// `communities`. If the analysis cannot run (e.g. a graph without customers) the degree columns
+/// (`inDegree`, `outDegree`, `interactionsIn`, `interactionsOut`) are still written.
+pub fn analysis_results(ds: &Dataset, input: &InputArgs, ctx: &Ctx) -> ResultColumns {
+    let mut r = degree_results(ds, ctx);
+    let cfg = AnalyzeConfig {
+        view: input.weight_view(ds).unwrap_or_default(),
+        ..AnalyzeConfig::default()
+    };
+    let bar = ctx.reporter();
+    match analyze(ds, &cfg, ctx.seed, &bar) {
+        Ok(a) => add_analysis(&mut r, ds, &a),
+        Err(e) => ctx.warn(&format!(
+            "analysis skipped ({e}); exporting the graph with degree columns only"
+        )),
+    }
+    r
+}
+
+fn add_analysis(r: &mut ResultColumns, ds: &Dataset, a: &Analysis) {
+    let n = ds.graph.node_count();
+    let nv = &a.network.nodes;
+    let opt = |f: &dyn Fn(usize) -> Option<f64>| -> Vec<PropValue> {
+        (0..n)
+            .map(|v| f(v).map_or(PropValue::Null, PropValue::Float))
+            .collect()
+    };
+    let cust = |v: usize| a.customers.get(v).copied().unwrap_or(false);
+    r.node_props.push((
+        "importance".into(),
+        opt(&|v| cust(v).then(|| a.ranking.importance[v])),
+    ));
+    r.node_props.push((
+        "rank".into(),
+        (0..n)
+            .map(|v| match a.ranking.rank[v] {
+                0 => PropValue::Null,
+                k => PropValue::Int(i64::from(k)),
+            })
+            .collect(),
+    ));
+    r.node_props.push((
+        "purchaseValue".into(),
+        opt(&|v| cust(v).then(|| a.ranking.purchase_pct[v])),
+    ));
+    r.node_props.push((
+        "networkValue".into(),
+        opt(&|v| cust(v).then(|| a.ranking.network_pct[v])),
+    ));
+    r.node_props
+        .push(("purchaseAmount".into(), opt(&|v| Some(a.purchase_value[v]))));
+    r.node_props
+        .push(("influence".into(), opt(&|v| nv[v].influence)));
+    r.node_props.push(("reach".into(), opt(&|v| nv[v].reach)));
+    r.node_props
+        .push(("betweenness".into(), opt(&|v| nv[v].betweenness)));
+    r.node_props
+        .push(("womRisk".into(), opt(&|v| Some(nv[v].wom_risk))));
+    if let Some(core) = &a.core {
+        r.push_i64("core", core.iter().map(|&c| i64::from(c)));
+    }
+    r.push_str(
+        "role",
+        (0..n).map(|v| a.roles[v].first().map(|h| h.role.as_str().to_string())),
+    );
+    r.push_str(
+        "roles",
+        (0..n).map(|v| {
+            (!a.roles[v].is_empty()).then(|| {
+                a.roles[v]
+                    .iter()
+                    .map(|h| h.role.as_str())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            })
+        }),
+    );
+    r.push_str(
+        "lifecycle",
+        (0..n).map(|v| cust(v).then(|| a.lifecycle[v].stage.as_str().to_string())),
+    );
+    r.push_str(
+        "quadrant",
+        (0..n).map(|v| a.quadrant[v].map(|q| q.as_str().to_string())),
+    );
+    let has = |v: usize, role: Role| a.roles[v].iter().any(|h| h.role == role);
+    r.push_label(
+        TierLabel::OpinionLeader,
+        (0..n).map(|v| has(v, Role::OpinionLeader)).collect(),
+    );
+    r.push_label(
+        TierLabel::Bridge,
+        (0..n).map(|v| has(v, Role::Bridge)).collect(),
+    );
+    r.push_label(
+        TierLabel::Connector,
+        (0..n).map(|v| has(v, Role::CommunityLeader)).collect(),
+    );
+    r.push_label(
+        TierLabel::Detractor,
+        (0..n)
+            .map(|v| has(v, Role::Detractor) || nv[v].wom_flag)
+            .collect(),
+    );
+    r.push_label(
+        TierLabel::Advocate,
+        (0..n)
+            .map(|v| a.quadrant[v] == Some(Quadrant::Advocate))
+            .collect(),
+    );
+    r.push_label(
+        TierLabel::AtRisk,
+        (0..n)
+            .map(|v| cust(v) && a.lifecycle[v].stage == Stage::Declining)
+            .collect(),
+    );
+    r.push_label(
+        TierLabel::Newcomer,
+        (0..n)
+            .map(|v| cust(v) && a.lifecycle[v].stage == Stage::Exploration)
+            .collect(),
+    );
+    let top: Vec<u32> = a
+        .ranking
+        .order
+        .iter()
+        .take(TOP_CUSTOMERS)
+        .copied()
+        .collect();
+    r.push_label_ids(TierLabel::TopCustomer, n, &top);
+    // Communities with leaders (by in-community rank) from the network values.
+    let mut comms: std::collections::BTreeMap<u32, (Vec<u32>, Vec<(u32, u32)>)> =
+        Default::default();
+    for (v, x) in nv.iter().enumerate() {
+        if let Some(c) = x.community {
+            let e = comms.entry(c).or_default();
+            e.0.push(v as u32);
+            if let Some(k) = x.community_rank {
+                e.1.push((k, v as u32));
+            }
+        }
+    }
+    r.communities = comms
+        .into_iter()
+        .map(|(c, (members, mut ranked))| {
+            ranked.sort_unstable();
+            CommunityRow {
+                id: i64::from(c),
+                members,
+                leaders: ranked.iter().take(3).map(|&(_, v)| v).collect(),
+                props: Vec::new(),
+            }
+        })
+        .collect();
+    r.run.command = "export (analyze)".into();
+    r.run.params = serde_json::to_value(&a.config).unwrap_or_default();
+}
+
+/// Customers labelled `:TopCustomer`.
+const TOP_CUSTOMERS: usize = 25;
+
+fn degree_results(ds: &Dataset, ctx: &Ctx) -> ResultColumns {
     let g = &ds.graph;
     let n = g.node_count();
     let (mut indeg, mut outdeg) = (vec![0i64; n], vec![0i64; n]);
@@ -133,7 +298,7 @@ fn run_bolt(a: Neo4jArgs, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
     }
     crate::neo4j::client::normalise_uri(&a.uri)?;
     let ds = a.input.load(ctx)?;
-    let results = (!a.graph_only).then(|| analysis_results(&ds, ctx));
+    let results = (!a.graph_only).then(|| analysis_results(&ds, &a.input, ctx));
     let opts = ExportOptions {
         batch_size: a.batch_size,
         rel_batch_size: (a.batch_size / 2).max(1),
@@ -173,7 +338,7 @@ fn run_bolt(a: Neo4jArgs, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
 
 fn run_import(a: ImportArgs, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
     let ds = a.input.load(ctx)?;
-    let results = (!a.graph_only).then(|| analysis_results(&ds, ctx));
+    let results = (!a.graph_only).then(|| analysis_results(&ds, &a.input, ctx));
     let t0 = std::time::Instant::now();
     let f = import_csv::write(&ds, results.as_ref(), &a.dir)?;
     ctx.info(&format!(
