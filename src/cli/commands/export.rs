@@ -230,8 +230,7 @@ fn add_analysis(r: &mut ResultColumns, ds: &Dataset, a: &Analysis) {
         .collect();
     r.push_label_ids(TierLabel::TopCustomer, n, &top);
     // Communities with leaders (by in-community rank) from the network values.
-    let mut comms: std::collections::BTreeMap<u32, (Vec<u32>, Vec<(u32, u32)>)> =
-        Default::default();
+    let mut comms: std::collections::BTreeMap<u32, CommunityAcc> = Default::default();
     for (v, x) in nv.iter().enumerate() {
         if let Some(c) = x.community {
             let e = comms.entry(c).or_default();
@@ -256,6 +255,9 @@ fn add_analysis(r: &mut ResultColumns, ds: &Dataset, a: &Analysis) {
     r.run.command = "export (analyze)".into();
     r.run.params = serde_json::to_value(&a.config).unwrap_or_default();
 }
+
+/// Members and (in-community rank, node) pairs of one community.
+type CommunityAcc = (Vec<u32>, Vec<(u32, u32)>);
 
 /// Customers labelled `:TopCustomer`.
 const TOP_CUSTOMERS: usize = 25;
