@@ -1,8 +1,13 @@
 //! Graph algorithms. Every algorithm runs on [`crate::graph::CsrGraph`] with `u32` node ids and
 //! returns a named result struct indexed by node id. External ids are joined back only in outputs.
 
+pub mod centrality;
+pub mod community;
+pub mod diffusion;
+pub mod influence;
 pub mod reduce;
 pub mod rng;
+pub mod small_world;
 
 /// Compact node id (= CSR row = petgraph node index).
 pub type NodeId = u32;

@@ -1,18 +1,315 @@
-//! `kolgraph rank` (not implemented yet).
+//! `kolgraph rank`: the customer-importance ranking (purchase value blended with network value).
 
 use crate::cli::{Ctx, ExitStatus, InputArgs, OutputArgs};
+use crate::ingest::Dataset;
+use crate::output::table::{emit, fmt_f};
+use crate::output::{OutputFormat, Table};
+use crate::rank::config::{InfluenceMeasure, RankConfig};
+use crate::rank::pipeline::{analyze, Analysis, AnalyzeConfig};
+use anyhow::Context as _;
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// Ranking options shared by `rank`, `explain` and `analyze`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RankArgs {
+    /// TOML file with the ranking weights and thresholds (every key optional; see fixtures/rank.toml
+    /// and docs/ranking.md).
+    #[arg(long, value_name = "FILE", help_heading = "Ranking")]
+    pub config: Option<PathBuf>,
+    /// Weight of purchase value in the blend (overrides [blend] purchase; default 0.5).
+    #[arg(long, value_name = "W", help_heading = "Ranking")]
+    pub purchase_weight: Option<f64>,
+    /// Weight of network value in the blend (overrides [blend] network; default 0.5).
+    #[arg(long, value_name = "W", help_heading = "Ranking")]
+    pub network_weight: Option<f64>,
+    /// Centrality that stands for influence (overrides `influence`; default pagerank).
+    #[arg(long, value_enum, value_name = "MEASURE", help_heading = "Ranking")]
+    pub influence: Option<InfluenceMeasure>,
+}
+
+impl RankArgs {
+    /// The ranking configuration: defaults, then the TOML file, then the flags; validated.
+    ///
+    /// # Errors
+    /// Unreadable or invalid TOML, invalid weights.
+    pub fn rank_config(&self) -> anyhow::Result<RankConfig> {
+        let mut cfg = match &self.config {
+            Some(p) => RankConfig::from_file(p)?,
+            None => RankConfig::default(),
+        };
+        if let Some(w) = self.purchase_weight {
+            cfg.blend.purchase = w;
+        }
+        if let Some(w) = self.network_weight {
+            cfg.blend.network = w;
+        }
+        if let Some(i) = self.influence {
+            cfg.influence = i;
+        }
+        cfg.validate()?;
+        Ok(cfg)
+    }
+
+    /// Load the data and run the analysis.
+    ///
+    /// # Errors
+    /// Ingest errors, invalid configuration, no customers.
+    pub fn run_analysis(
+        &self,
+        input: &InputArgs,
+        ctx: &Ctx,
+        seeds: usize,
+        ranking_only: bool,
+    ) -> anyhow::Result<(Dataset, Analysis)> {
+        let rank = self.rank_config()?;
+        let ds = input.load(ctx)?;
+        let view = input.weight_view(&ds)?;
+        let cfg = AnalyzeConfig {
+            rank,
+            view,
+            seeds,
+            ranking_only,
+        };
+        let bar = ctx.reporter();
+        let a = analyze(&ds, &cfg, ctx.seed, &bar).context("ranking customers")?;
+        for p in &a.phases {
+            ctx.debug(&format!("{:>12}: {:.3}s", p.phase, p.seconds));
+        }
+        for (c, why) in &a.network.unavailable {
+            ctx.warn(&format!("network component {c} unavailable: {why}"));
+        }
+        Ok((ds, a))
+    }
+}
 
 /// Arguments of `kolgraph rank`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Importance = purchase-value percentile blended with network-value percentile (docs/ranking.md).
+
+Examples:
+  kolgraph rank fixtures/community --top 20
+  kolgraph rank fixtures/community --format json -o ranking.json   # full breakdown per customer
+  kolgraph rank fixtures/community --network-weight 0.8 --purchase-weight 0.2
+  kolgraph rank fixtures/community --config fixtures/rank.toml --format csv
+  kolgraph rank fixtures/community --shift                          # hidden influencers, isolated big spenders")]
 pub struct Args {
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
+    pub rank: RankArgs,
+    /// Show only the first N customers (default: 30 in a table, all in CSV/JSON).
+    #[arg(long, value_name = "N", help_heading = "Output")]
+    pub top: Option<usize>,
+    /// Print the rank-shift report (purchase-only vs blended) instead of the ranking.
+    #[arg(long, help_heading = "Output")]
+    pub shift: bool,
+    #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// The JSON document of `rank` (and `ranking.json`).
+#[derive(Debug, Serialize)]
+pub struct RankingJson<'a> {
+    /// Tool version.
+    pub kolgraph: &'static str,
+    /// Seed.
+    pub seed: u64,
+    /// Reference time (unix seconds).
+    pub as_of: Option<i64>,
+    /// Ranking configuration.
+    pub parameters: &'a RankConfig,
+    /// Customers ranked.
+    pub customers: usize,
+    /// Network components used.
+    pub components_available: &'a [&'static str],
+    /// Network components left out, with the reason.
+    pub components_unavailable: Vec<(String, String)>,
+    /// Rank-shift report.
+    pub shift: ShiftJson,
+    /// One record per customer, in blended order.
+    pub ranking: Vec<crate::rank::explain::CustomerRecord>,
+}
+
+/// The rank-shift report with external ids.
+#[derive(Debug, Serialize)]
+pub struct ShiftJson {
+    /// Customers ranked higher once the network counts.
+    pub moved_up: usize,
+    /// Customers ranked lower.
+    pub moved_down: usize,
+    /// Mean absolute rank shift.
+    pub mean_abs_shift: f64,
+    /// Spearman ρ between purchase-only and blended ranks.
+    pub spearman: Option<f64>,
+    /// Number of hidden influencers.
+    pub hidden_influencers_count: usize,
+    /// Hidden influencers (low spend, high network value), ids.
+    pub hidden_influencers: Vec<String>,
+    /// Number of isolated big spenders.
+    pub isolated_big_spenders_count: usize,
+    /// Isolated big spenders (high spend, low network value), ids.
+    pub isolated_big_spenders: Vec<String>,
+}
+
+/// Shift report with ids.
+pub fn shift_json(ds: &Dataset, a: &Analysis) -> ShiftJson {
+    let s = &a.shift;
+    let ids = |v: &[u32]| v.iter().map(|&x| ds.graph.id(x).to_string()).collect();
+    ShiftJson {
+        moved_up: s.moved_up,
+        moved_down: s.moved_down,
+        mean_abs_shift: s.mean_abs_shift,
+        spearman: s.spearman,
+        hidden_influencers_count: s.hidden_influencers.len(),
+        hidden_influencers: ids(&s.hidden_influencers),
+        isolated_big_spenders_count: s.isolated_big_spenders.len(),
+        isolated_big_spenders: ids(&s.isolated_big_spenders),
+    }
+}
+
+/// The ranking JSON document (first `top` customers).
+pub fn ranking_json<'a>(ds: &Dataset, a: &'a Analysis, top: usize) -> RankingJson<'a> {
+    RankingJson {
+        kolgraph: env!("CARGO_PKG_VERSION"),
+        seed: a.seed,
+        as_of: a.as_of,
+        parameters: &a.config.rank,
+        customers: a.n_customers,
+        components_available: &a.network.available,
+        components_unavailable: a
+            .network
+            .unavailable
+            .iter()
+            .map(|(c, r)| ((*c).to_string(), r.clone()))
+            .collect(),
+        shift: shift_json(ds, a),
+        ranking: a
+            .order()
+            .iter()
+            .take(top)
+            .map(|&v| a.record(&ds.graph, v))
+            .collect(),
+    }
+}
+
+fn opt(x: Option<f64>, d: usize) -> String {
+    x.map_or_else(|| "-".to_string(), |x| fmt_f(x, d))
+}
+
+/// The ranking as a table (first `top` customers).
+pub fn ranking_table(ds: &Dataset, a: &Analysis, top: usize) -> Table {
+    let mut t = Table::new([
+        "rank",
+        "id",
+        "importance",
+        "purchase_pct",
+        "network_pct",
+        "clv",
+        "rfm",
+        "purchase_rank",
+        "shift",
+        "influence_pct",
+        "reach_pct",
+        "brokerage_pct",
+        "community",
+        "quadrant",
+        "stage",
+        "roles",
+        "flags",
+    ]);
+    for &v in a.order().iter().take(top) {
+        let r = a.record(&ds.graph, v);
+        let roles: Vec<&str> = r.roles.iter().map(|h| h.role.as_str()).collect();
+        t.push([
+            r.rank.to_string(),
+            r.id,
+            fmt_f(r.importance, 4),
+            fmt_f(r.purchase_pct, 3),
+            fmt_f(r.network_pct, 3),
+            fmt_f(r.purchase.clv, 2),
+            r.purchase.rfm_cell(),
+            r.purchase_rank.to_string(),
+            format!("{:+}", r.rank_shift),
+            opt(r.network.influence_pct, 3),
+            opt(r.network.reach_pct, 3),
+            opt(r.network.brokerage_pct, 3),
+            r.network
+                .community
+                .map_or_else(|| "-".to_string(), |c| c.to_string()),
+            r.quadrant.to_string(),
+            r.stage.to_string(),
+            if roles.is_empty() {
+                "-".to_string()
+            } else {
+                roles.join(";")
+            },
+            if r.flags.is_empty() {
+                "-".to_string()
+            } else {
+                r.flags.join(";")
+            },
+        ]);
+    }
+    t
+}
+
+/// The rank-shift report as a table.
+pub fn shift_table(ds: &Dataset, a: &Analysis, list: usize) -> Table {
+    let mut t = Table::new([
+        "group",
+        "id",
+        "rank",
+        "purchase_rank",
+        "shift",
+        "purchase_pct",
+        "network_pct",
+    ]);
+    let s = &a.shift;
+    t.title = Some(format!(
+        "rank shift: {} hidden influencers, {} isolated big spenders; {} moved up, {} down; Spearman ρ {}",
+        s.hidden_influencers.len(),
+        s.isolated_big_spenders.len(),
+        s.moved_up,
+        s.moved_down,
+        opt(s.spearman, 3)
+    ));
+    for (group, list_v) in [
+        ("hidden-influencer", &s.hidden_influencers),
+        ("isolated-big-spender", &s.isolated_big_spenders),
+    ] {
+        for &v in list_v.iter().take(list) {
+            let i = v as usize;
+            t.push([
+                group.to_string(),
+                ds.graph.id(v).to_string(),
+                a.ranking.rank[i].to_string(),
+                a.ranking.purchase_rank[i].to_string(),
+                format!("{:+}", a.ranking.shift(v)),
+                fmt_f(a.ranking.purchase_pct[i], 3),
+                fmt_f(a.ranking.network_pct[i], 3),
+            ]);
+        }
+    }
+    t
 }
 
 /// Run `kolgraph rank`.
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
-    let _ = (&args, ctx);
-    anyhow::bail!("`kolgraph rank` is not implemented yet")
+    let (ds, a) = args.rank.run_analysis(&args.input, ctx, 0, true)?;
+    let top = args.top.unwrap_or(match args.output.format {
+        OutputFormat::Table => 30,
+        _ => usize::MAX,
+    });
+    let out = args.output.output.as_deref();
+    if args.shift {
+        let list = args.top.unwrap_or(a.config.rank.shift.list);
+        let t = shift_table(&ds, &a, list);
+        emit(args.output.format, out, &t, &shift_json(&ds, &a))?;
+    } else {
+        let t = ranking_table(&ds, &a, top);
+        emit(args.output.format, out, &t, &ranking_json(&ds, &a, top))?;
+    }
+    Ok(ExitStatus::Success)
 }

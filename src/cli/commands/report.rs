@@ -1,18 +1,222 @@
-//! `kolgraph report` (not implemented yet).
+//! `kolgraph report`: one self-contained report.html with the charts, tables and provenance.
 
+use crate::algo::rank_order;
 use crate::cli::{Ctx, ExitStatus, InputArgs, OutputArgs};
+use crate::graph::CsrGraph;
+use crate::output::charts::{self, GraphScores};
+use crate::output::report::{hash_inputs, write_report, ReportInput, ReportTable};
+use crate::output::table::emit;
+use std::path::PathBuf;
+
+/// Rows of each top-N table.
+pub const DEFAULT_TOP: usize = 10;
+
+const AFTER_HELP: &str = "\
+Writes DIR/report.html (charts inlined as PNG, opens offline) and every chart beside it as
+PNG, SVG and CSV. Here PageRank and communities use quick sequential defaults; the full report
+with spread, seeds, ranking and small world comes from `kolgraph analyze --out DIR`.
+
+Examples:
+  kolgraph report fixtures/community --out report/
+  kolgraph report ../shared/data/lesmis/lesmis.edges.tsv --undirected --out report/ --top 15";
 
 /// Arguments of `kolgraph report`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = AFTER_HELP)]
 pub struct Args {
     #[command(flatten)]
     pub input: InputArgs,
+    /// Folder the report and its chart files are written to (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Rows in each top-N table.
+    #[arg(long, default_value_t = DEFAULT_TOP, value_name = "N")]
+    pub top: usize,
     #[command(flatten)]
     pub output: OutputArgs,
 }
 
+/// Build the report input from a dataset and the scores computed for the charts.
+fn build(
+    args: &Args,
+    ds: &crate::ingest::Dataset,
+    g: &CsrGraph,
+    scores: &GraphScores,
+    files: Vec<charts::ChartFile>,
+    seed: u64,
+) -> anyhow::Result<ReportInput> {
+    let pg = &ds.graph;
+    let (customers, brands, staff) = pg.kind_counts();
+    let (_, lorenz) = charts::lorenz_points(&scores.pagerank);
+    let mut summary = vec![
+        ("accounts".to_string(), pg.node_count().to_string()),
+        ("customers".to_string(), customers.to_string()),
+        (
+            "brand + staff accounts".to_string(),
+            (brands + staff).to_string(),
+        ),
+        ("links (directed pairs)".to_string(), g.m().to_string()),
+        (
+            "interactions".to_string(),
+            ds.report.interactions.to_string(),
+        ),
+        (
+            "communities".to_string(),
+            scores.communities.len().to_string(),
+        ),
+        (
+            "PageRank held by top 1%".to_string(),
+            format!("{:.1}%", 100.0 * lorenz.top1_share),
+        ),
+        (
+            "PageRank held by top 10%".to_string(),
+            format!("{:.1}%", 100.0 * lorenz.top10_share),
+        ),
+    ];
+    if !ds.report.rejects.is_empty() {
+        summary.push(("rejected rows".into(), ds.report.rejects.len().to_string()));
+    }
+    let mut tables = Vec::new();
+    let mut leaders = ReportTable::new(
+        "Opinion leaders (top PageRank)",
+        "Accounts that receive the most attention, directly and through other attended accounts.",
+        &[
+            "rank",
+            "id",
+            "kind",
+            "PageRank",
+            "in-links",
+            "out-links",
+            "community",
+        ],
+    );
+    for (i, &v) in rank_order(&scores.pagerank)
+        .iter()
+        .take(args.top)
+        .enumerate()
+    {
+        leaders.rows.push(vec![
+            (i + 1).to_string(),
+            pg.id(v).to_string(),
+            pg.kind(v).as_str().to_string(),
+            format!("{:.5}", scores.pagerank[v as usize]),
+            g.inc.degree(v).to_string(),
+            g.out.degree(v).to_string(),
+            scores.community[v as usize].to_string(),
+        ]);
+    }
+    tables.push(leaders);
+    if !ds.transactions.is_empty() {
+        // Hidden influencers: customers with above-median PageRank and below-median spend.
+        let cust: Vec<u32> = pg
+            .nodes()
+            .filter(|&v| !pg.kind(v).is_brand_side())
+            .collect();
+        let med = |mut x: Vec<f64>| {
+            x.sort_by(f64::total_cmp);
+            x.get(x.len() / 2).copied().unwrap_or(0.0)
+        };
+        let mpr = med(cust.iter().map(|&v| scores.pagerank[v as usize]).collect());
+        let mclv = med(cust.iter().map(|&v| scores.clv[v as usize]).collect());
+        let masked: Vec<f64> = (0..pg.node_count())
+            .map(|v| {
+                let c = !pg.kind(v as u32).is_brand_side();
+                if c && scores.pagerank[v] > mpr && scores.clv[v] <= mclv {
+                    scores.pagerank[v]
+                } else {
+                    -1.0
+                }
+            })
+            .collect();
+        let mut hidden = ReportTable::new(
+            "Hidden influencers",
+            "Customers with above-median PageRank but at most median purchase value.",
+            &["id", "PageRank", "purchase value", "community"],
+        );
+        for v in rank_order(&masked).into_iter().take(args.top) {
+            if masked[v as usize] < 0.0 {
+                break;
+            }
+            hidden.rows.push(vec![
+                pg.id(v).to_string(),
+                format!("{:.5}", scores.pagerank[v as usize]),
+                format!("{:.2}", scores.clv[v as usize]),
+                scores.community[v as usize].to_string(),
+            ]);
+        }
+        tables.push(hidden);
+    }
+    let mut comm = ReportTable::new(
+        "Communities",
+        "Brand-centricity: share of the community's interaction weight that involves brand or staff accounts.",
+        &["community", "members", "brand-centricity", "lead"],
+    );
+    let mut bars = scores.communities.clone();
+    bars.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.id.cmp(&b.id)));
+    for b in bars.iter().take(args.top.max(10)) {
+        comm.rows.push(vec![
+            b.id.clone(),
+            b.size.to_string(),
+            format!("{:.0}%", 100.0 * b.brand_centricity),
+            b.lead.as_str().to_string(),
+        ]);
+    }
+    tables.push(comm);
+    Ok(ReportInput {
+        title: "kolgraph report: who moves this community".into(),
+        dataset: args.input.data.clone(),
+        generator: format!("kolgraph {}", env!("CARGO_PKG_VERSION")),
+        seed,
+        input_hashes: hash_inputs(&args.input.data)?,
+        summary,
+        charts: files,
+        tables,
+        parameters: serde_json::json!({
+            "pagerank": {"damping": 0.85, "tolerance_l1": 1e-10, "max_iterations": 200},
+            "communities": {"method": "label propagation (seeded order and tie-break)", "max_sweeps": 50},
+            "undirected": ds.undirected,
+            "unweighted": args.input.unweighted,
+            "half_life_days": args.input.half_life,
+            "kind_weights": args.input.kind_weights,
+            "since": args.input.since,
+            "until": args.input.until,
+            "top": args.top,
+        }),
+        notes: vec![
+            "Spread, seed selection, rank shift and small-world charts and the seeds/detractors tables \
+             come from `kolgraph analyze`."
+                .into(),
+        ],
+    })
+}
+
 /// Run `kolgraph report`.
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
-    let _ = (&args, ctx);
-    anyhow::bail!("`kolgraph report` is not implemented yet")
+    if args.top == 0 {
+        return Err(crate::Error::param("--top", 0, "a positive number of rows").into());
+    }
+    let ds = args.input.load(ctx)?;
+    if ds.graph.node_count() == 0 {
+        return Err(crate::Error::EmptyGraph(format!("{} has no nodes", args.input.data)).into());
+    }
+    let view = args.input.weight_view(&ds)?;
+    let g = CsrGraph::from_property(&ds.graph, &view, ds.undirected);
+    let (inputs, scores) = charts::inputs_from_graph(&ds.graph, &g, &ds.transactions, ctx.seed)?;
+    let files = charts::write_all(&args.out, &inputs)?;
+    let report = build(&args, &ds, &g, &scores, files.clone(), ctx.seed)?;
+    let path = write_report(&args.out, &report)?;
+    ctx.info(&format!("report written to {}", path.display()));
+    let json = serde_json::json!({
+        "command": "report",
+        "seed": ctx.seed,
+        "report": path.display().to_string(),
+        "charts": files,
+    });
+    emit(
+        args.output.format,
+        args.output.output.as_deref(),
+        &super::chart::files_table(&files),
+        &json,
+    )?;
+    Ok(ExitStatus::Success)
 }

@@ -1,0 +1,292 @@
+//! Leiden algorithm (Traag, Waltman & van Eck, "From Louvain to Leiden: guaranteeing
+//! well-connected communities", Scientific Reports 9, 5233, 2019).
+//!
+//! Each level runs three phases:
+//! 1. **Fast local moving** with a queue: every node is queued once in a seeded random order;
+//!    a popped node moves to the community with the largest strictly positive gain (or to an
+//!    empty community when every option loses); when it moves, its neighbours outside the new
+//!    community are queued again. Sequential, so the result depends on the seed only.
+//! 2. **Refinement**: inside each community, start from singletons; visit nodes in a seeded
+//!    order; a node still alone and well connected to its community (`k_{v,S−v} ≥ γ' a_v (A_S − a_v)`)
+//!    joins a well-connected refined sub-community `T` of the same community with a non-negative
+//!    gain `ΔH`, chosen at random with probability ∝ `exp(ΔH / θ)` (θ = `theta`; the gain is in
+//!    edge-weight units as in igraph). Merges happen only along edges, so refined communities are
+//!    connected.
+//! 3. **Aggregation** of the *refined* partition (parallel, deterministic), with the non-refined
+//!    partition as the initial partition of the aggregate graph. When refinement merged nothing,
+//!    the non-refined partition is aggregated instead (as leidenalg does) so levels always shrink.
+//!
+//! Levels stop when local moving leaves every node in its own community. One such multi-level
+//! pass is an *iteration*; `iterations` passes run (default 2, igraph's default), each starting
+//! from the previous result, stopping early when a pass changes nothing; `iterations = 0` repeats
+//! until stable (igraph's `n_iterations = -1`), at most `max_iterations` passes.
+//!
+//! Every community of the result is connected (tested). Time O(m) per level phase plus
+//! O(m log d) per aggregation; space O(n + m).
+
+use super::louvain::{gamma_prime, renumber, Accum, LevelGraph};
+use super::CommunityConfig;
+use crate::algo::rng::{rng_for, Stream};
+use crate::algo::Progress;
+use crate::graph::Csr;
+use rand::seq::SliceRandom;
+use rand::Rng;
+use rand_pcg::Pcg64;
+use std::collections::VecDeque;
+
+/// Fast local moving (queue based). Returns true when any node moved.
+fn move_nodes_fast(g: &LevelGraph, comm: &mut [u32], gp: f64, rng: &mut Pcg64) -> bool {
+    let n = g.n();
+    let mut comm_w = vec![0.0; n];
+    let mut csize = vec![0u32; n];
+    for v in 0..n {
+        comm_w[comm[v] as usize] += g.node_w[v];
+        csize[comm[v] as usize] += 1;
+    }
+    let mut empty: Vec<u32> = (0..n as u32).filter(|&c| csize[c as usize] == 0).collect();
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    order.shuffle(rng);
+    let mut queue: VecDeque<u32> = order.into();
+    let mut in_queue = vec![true; n];
+    let mut acc = Accum::new(n);
+    let mut moved_any = false;
+    // Every pop either changes nothing or strictly raises the quality, so the loop ends; the cap
+    // only guards against floating-point ties cycling.
+    let mut budget = 64u64 * n as u64 + 1024;
+    while let Some(v) = queue.pop_front() {
+        in_queue[v as usize] = false;
+        if budget == 0 {
+            break;
+        }
+        budget -= 1;
+        let own = comm[v as usize];
+        let av = g.node_w[v as usize];
+        let (ts, ws) = g.row(v);
+        for (&u, &w) in ts.iter().zip(ws) {
+            acc.add(comm[u as usize], w);
+        }
+        comm_w[own as usize] -= av;
+        csize[own as usize] -= 1;
+        if csize[own as usize] == 0 {
+            empty.push(own);
+        }
+        let mut best = own;
+        let mut best_gain = acc.acc[own as usize] - gp * av * comm_w[own as usize];
+        for &c in &acc.touched {
+            let gain = acc.acc[c as usize] - gp * av * comm_w[c as usize];
+            if gain > best_gain {
+                best_gain = gain;
+                best = c;
+            }
+        }
+        if best_gain < 0.0 {
+            // An empty community gains exactly 0. `own` is not empty here (its gain would be 0).
+            if let Some(&e) = empty.last() {
+                best = e;
+            }
+        }
+        if csize[best as usize] == 0 {
+            // `best` is `own` just emptied or the top empty slot: both sit on top of the stack.
+            empty.pop();
+        }
+        comm_w[best as usize] += av;
+        csize[best as usize] += 1;
+        if best != own {
+            comm[v as usize] = best;
+            moved_any = true;
+            for &u in ts {
+                if comm[u as usize] != best && !in_queue[u as usize] {
+                    in_queue[u as usize] = true;
+                    queue.push_back(u);
+                }
+            }
+        }
+        acc.clear();
+    }
+    moved_any
+}
+
+/// Refine `comm` (dense ids) into connected sub-communities. Returns refined labels (not dense).
+fn refine(g: &LevelGraph, comm: &[u32], gp: f64, theta: f64, rng: &mut Pcg64) -> Vec<u32> {
+    let n = g.n();
+    let mut comm_w = vec![0.0; n];
+    for v in 0..n {
+        comm_w[comm[v] as usize] += g.node_w[v];
+    }
+    let mut refined: Vec<u32> = (0..n as u32).collect();
+    let mut rw = g.node_w.clone();
+    let mut rsize = vec![1u32; n];
+    // ext[v]: weight from v to the rest of its community; rext[T]: from T to the rest of it.
+    let mut ext = vec![0.0; n];
+    for v in 0..n as u32 {
+        let (ts, ws) = g.row(v);
+        let cv = comm[v as usize];
+        ext[v as usize] = ts
+            .iter()
+            .zip(ws)
+            .filter(|(&u, _)| comm[u as usize] == cv)
+            .map(|(_, &w)| w)
+            .sum();
+    }
+    let mut rext = ext.clone();
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    order.shuffle(rng);
+    let mut acc = Accum::new(n);
+    let mut cand: Vec<(u32, f64)> = Vec::new();
+    for &v in &order {
+        let vi = v as usize;
+        let own = refined[vi];
+        if rsize[own as usize] != 1 {
+            continue;
+        }
+        let c = comm[vi];
+        let av = g.node_w[vi];
+        let ac = comm_w[c as usize];
+        if ext[vi] < gp * av * (ac - av) {
+            continue;
+        }
+        let (ts, ws) = g.row(v);
+        for (&u, &w) in ts.iter().zip(ws) {
+            if comm[u as usize] == c {
+                acc.add(refined[u as usize], w);
+            }
+        }
+        // Leave the singleton (its gain as an option is 0).
+        rw[own as usize] = 0.0;
+        rsize[own as usize] = 0;
+        cand.clear();
+        let mut max_gain = 0.0f64;
+        for &t in &acc.touched {
+            let ti = t as usize;
+            if t == own || rsize[ti] == 0 {
+                continue;
+            }
+            if rext[ti] < gp * rw[ti] * (ac - rw[ti]) {
+                continue;
+            }
+            let gain = acc.acc[ti] - gp * av * rw[ti];
+            if gain >= 0.0 {
+                cand.push((t, gain));
+                max_gain = max_gain.max(gain);
+            }
+        }
+        let mut target = own;
+        if !cand.is_empty() {
+            // Randomised choice ∝ exp(gain/θ), staying alone included (gain 0); shifted by
+            // the maximum so the exponentials cannot overflow.
+            let stay_p = ((0.0 - max_gain) / theta).exp();
+            let total: f64 = stay_p
+                + cand
+                    .iter()
+                    .map(|&(_, gn)| ((gn - max_gain) / theta).exp())
+                    .sum::<f64>();
+            let mut r = rng.gen::<f64>() * total;
+            if r >= stay_p {
+                r -= stay_p;
+                target = cand[cand.len() - 1].0;
+                for &(t, gn) in &cand {
+                    let p = ((gn - max_gain) / theta).exp();
+                    if r < p {
+                        target = t;
+                        break;
+                    }
+                    r -= p;
+                }
+            }
+        }
+        let ti = target as usize;
+        if target == own {
+            rw[ti] = av;
+            rsize[ti] = 1;
+        } else {
+            let k_vt = acc.acc[ti];
+            rext[ti] = rext[ti] + ext[vi] - 2.0 * k_vt;
+            rw[ti] += av;
+            rsize[ti] += 1;
+            refined[vi] = target;
+        }
+        acc.clear();
+    }
+    refined
+}
+
+/// One multi-level Leiden pass from `init` (dense ids). Returns (membership, levels).
+fn leiden_pass(
+    g0: &LevelGraph,
+    init: &[u32],
+    cfg: &CommunityConfig,
+    gp: f64,
+    seed: u64,
+    iteration: u32,
+) -> (Vec<u32>, u32) {
+    let n = g0.n();
+    let mut membership: Vec<u32> = (0..n as u32).collect(); // original node -> level node
+    let mut level_graph = g0.clone();
+    let mut comm = init.to_vec();
+    let mut levels = 0u32;
+    loop {
+        let unit = (u64::from(iteration) << 32) | u64::from(levels);
+        let mut rng = rng_for(seed, Stream::Leiden, unit);
+        move_nodes_fast(&level_graph, &mut comm, gp, &mut rng);
+        let k = renumber(&mut comm);
+        levels += 1;
+        let ln = level_graph.n();
+        if k == ln || levels >= cfg.max_levels {
+            break;
+        }
+        let mut refined = refine(&level_graph, &comm, gp, cfg.theta, &mut rng);
+        let kr = renumber(&mut refined);
+        let (part, kp) = if kr < ln {
+            (refined, kr)
+        } else {
+            (comm.clone(), k)
+        };
+        // Initial partition of the aggregate: the non-refined community of each part.
+        let mut next = vec![0u32; kp];
+        for v in 0..ln {
+            next[part[v] as usize] = comm[v];
+        }
+        for m in membership.iter_mut() {
+            *m = part[*m as usize];
+        }
+        level_graph = level_graph.aggregate(&part, kp);
+        comm = next;
+    }
+    let mut out: Vec<u32> = membership.iter().map(|&m| comm[m as usize]).collect();
+    renumber(&mut out);
+    (out, levels)
+}
+
+/// Leiden from singletons, `iterations` passes (0 = until a pass changes nothing). Returns
+/// (membership, levels of the last pass, passes run).
+pub(crate) fn leiden(
+    g: &Csr,
+    cfg: &CommunityConfig,
+    seed: u64,
+    progress: &dyn Progress,
+) -> (Vec<u32>, u32, u32) {
+    let g0 = LevelGraph::from_csr(g, cfg.objective);
+    let gp = gamma_prime(&g0, cfg);
+    let mut part: Vec<u32> = (0..g0.n() as u32).collect();
+    let mut levels = 0;
+    let mut iterations = 0;
+    let cap = if cfg.iterations == 0 {
+        cfg.max_iterations
+    } else {
+        cfg.iterations
+    };
+    progress.start("leiden passes", u64::from(cap));
+    while iterations < cap {
+        let (next, lv) = leiden_pass(&g0, &part, cfg, gp, seed, iterations);
+        iterations += 1;
+        progress.inc(1);
+        levels = lv;
+        let same = next == part;
+        part = next;
+        if same {
+            break;
+        }
+    }
+    progress.finish();
+    (part, levels, iterations)
+}

@@ -1,0 +1,408 @@
+//! Reverse-reachable (RR) sets (Borgs, Brautbar, Chayes & Lucier, SODA 2014) and IMM (Tang, Shi
+//! & Xiao, "Influence maximization in near-linear time: a martingale approach", SIGMOD 2015).
+//!
+//! An RR set of a uniformly random root `w` is the set of nodes whose word reaches `w` in one
+//! random live-edge world: a reverse BFS over the `out` rows (an arc `x → u` of `out` row `x` is the
+//! channel by which `u` reaches `x`). For LT the reverse walk picks at most one influencer per
+//! node with the LT weights. `n · P(v ∈ RR) = spread({v})`, and the fraction of RR sets a seed
+//! set covers estimates its spread.
+//!
+//! IMM: sampling phase with ε' = √2·ε doubling lower-bound search, then θ = λ*/LB RR sets and greedy
+//! max-coverage, giving a (1 − 1/e − ε)-approximation with probability ≥ 1 − n^−ℓ. ℓ is raised to
+//! ℓ·(1 + ln 2 / ln n) as in the paper, and the final RR sets are generated fresh, independent of
+//! the sampling phase (Chen, "An issue in the martingale analysis of the influence maximization
+//! algorithm IMM", 2018). Determinism: RR set `i` uses only `hash(seed, i, ·)`; sets are generated
+//! in parallel in fixed chunks and concatenated in index order.
+//!
+//! Cost: O((k + ℓ)(n + m) log n / ε²) expected time; memory O(θ · mean RR size) for the sets plus
+//! the same again for the inverted index during selection.
+
+use crate::algo::diffusion::probability::EdgeProbabilities;
+use crate::algo::diffusion::{arc_hash, live, run_key, sub_seed, threshold};
+use crate::algo::rng::{mix64, unit_f64};
+use crate::algo::NodeId;
+use crate::graph::CsrGraph;
+use rayon::prelude::*;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+const RR_TAG: u64 = 0x5252;
+const ROOT_SALT: u64 = 0x726F_6F74_7361_6C74;
+/// RR sets per parallel chunk (fixed: results do not depend on the thread count).
+const CHUNK: u64 = 2048;
+
+/// What a reverse walk needs: IC thresholds or LT cumulative weights, aligned with `g.out`.
+pub(crate) enum Walk {
+    Ic(Vec<u64>),
+    Lt(Vec<f64>),
+}
+
+impl Walk {
+    pub(crate) fn new(g: &CsrGraph, probs: &EdgeProbabilities, lt: bool) -> Self {
+        if !lt {
+            return Walk::Ic(probs.out.iter().map(|&p| threshold(p)).collect());
+        }
+        // Cumulative normalised weights per out row (Σ ≤ 1 per row, as in lt::normalized_weights).
+        let mut cum = vec![0f64; g.out.m()];
+        for x in 0..g.n() as u32 {
+            let r = g.out.range(x);
+            let total: f64 = r.clone().map(|j| f64::from(probs.out[j])).sum();
+            let scale = if total > 1.0 { 1.0 / total } else { 1.0 };
+            let mut acc = 0.0;
+            for j in r {
+                acc += f64::from(probs.out[j]) * scale;
+                cum[j] = acc;
+            }
+        }
+        Walk::Lt(cum)
+    }
+}
+
+/// Scratch for reverse walks.
+pub(crate) struct RrScratch {
+    stamp: Vec<u32>,
+    epoch: u32,
+    pub(crate) set: Vec<NodeId>,
+}
+
+impl RrScratch {
+    pub(crate) fn new(n: usize) -> Self {
+        RrScratch {
+            stamp: vec![0; n],
+            epoch: 0,
+            set: Vec::new(),
+        }
+    }
+}
+
+/// Generate RR set number `i` of stream `stream_seed` into `sc.set`; returns arcs examined.
+pub(crate) fn rr_set(
+    g: &CsrGraph,
+    rev: &Walk,
+    stream_seed: u64,
+    i: u64,
+    sc: &mut RrScratch,
+) -> u64 {
+    if sc.epoch == u32::MAX {
+        sc.stamp.iter_mut().for_each(|s| *s = 0);
+        sc.epoch = 0;
+    }
+    sc.epoch += 1;
+    let ep = sc.epoch;
+    sc.set.clear();
+    let n = g.n() as u64;
+    let key = run_key(stream_seed, i);
+    let root = ((u128::from(mix64(key ^ ROOT_SALT)) * u128::from(n)) >> 64) as u32;
+    sc.stamp[root as usize] = ep;
+    sc.set.push(root);
+    let offs = &g.out.offsets;
+    let tg = &g.out.targets;
+    let mut arcs = 0u64;
+    match rev {
+        Walk::Ic(thr) => {
+            let mut head = 0;
+            while head < sc.set.len() {
+                let v = sc.set[head] as usize;
+                head += 1;
+                let (b, e) = (offs[v] as usize, offs[v + 1] as usize);
+                arcs += (e - b) as u64;
+                for j in b..e {
+                    let x = tg[j] as usize;
+                    if sc.stamp[x] != ep && live(arc_hash(key, j as u64), thr[j]) {
+                        sc.stamp[x] = ep;
+                        sc.set.push(x as NodeId);
+                    }
+                }
+            }
+        }
+        Walk::Lt(cum) => {
+            let mut v = root as usize;
+            loop {
+                let (b, e) = (offs[v] as usize, offs[v + 1] as usize);
+                if b == e {
+                    break;
+                }
+                arcs += (e - b) as u64;
+                let u = unit_f64(arc_hash(key, v as u64));
+                // First arc whose cumulative weight exceeds the draw; none = no live in-arc.
+                let k = cum[b..e].partition_point(|&c| c <= u);
+                if k == e - b {
+                    break;
+                }
+                let x = tg[b + k] as usize;
+                if sc.stamp[x] == ep {
+                    break;
+                }
+                sc.stamp[x] = ep;
+                sc.set.push(x as NodeId);
+                v = x;
+            }
+        }
+    }
+    arcs
+}
+
+/// A growing collection of RR sets (flat storage).
+#[derive(Debug, Default)]
+pub struct RrSets {
+    /// `offsets[i]..offsets[i+1]` indexes set `i` in `nodes`.
+    pub offsets: Vec<u64>,
+    /// Concatenated members.
+    pub nodes: Vec<NodeId>,
+    /// Arcs examined while generating (work counter).
+    pub arcs: u64,
+}
+
+impl RrSets {
+    /// Number of sets.
+    pub fn len(&self) -> u64 {
+        self.offsets.len().saturating_sub(1) as u64
+    }
+    /// True when no set is stored.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Generate sets until there are `target` of them.
+    pub(crate) fn extend_to(&mut self, g: &CsrGraph, rev: &Walk, stream_seed: u64, target: u64) {
+        if self.offsets.is_empty() {
+            self.offsets.push(0);
+        }
+        let from = self.len();
+        if target <= from {
+            return;
+        }
+        let n = g.n();
+        let chunks: Vec<(Vec<u32>, Vec<u32>, u64)> = (from..target)
+            .step_by(CHUNK as usize)
+            .collect::<Vec<u64>>()
+            .into_par_iter()
+            .map_init(
+                || RrScratch::new(n),
+                |sc, lo| {
+                    let hi = (lo + CHUNK).min(target);
+                    let mut nodes = Vec::new();
+                    let mut lens = Vec::with_capacity((hi - lo) as usize);
+                    let mut arcs = 0;
+                    for i in lo..hi {
+                        arcs += rr_set(g, rev, stream_seed, i, sc);
+                        nodes.extend_from_slice(&sc.set);
+                        lens.push(sc.set.len() as u32);
+                    }
+                    (nodes, lens, arcs)
+                },
+            )
+            .collect();
+        for (nodes, lens, arcs) in chunks {
+            let mut off = *self.offsets.last().unwrap_or(&0);
+            for l in lens {
+                off += u64::from(l);
+                self.offsets.push(off);
+            }
+            self.nodes.extend_from_slice(&nodes);
+            self.arcs += arcs;
+        }
+    }
+}
+
+/// Greedy maximum coverage of `k` nodes over the RR sets (lazy evaluation; ties → lower id).
+/// Returns the seeds and the number of sets newly covered by each.
+pub fn node_selection(n: usize, rr: &RrSets, k: usize) -> (Vec<NodeId>, Vec<u64>) {
+    let sets = rr.len() as usize;
+    // Inverted index node → sets (counting sort, sets in increasing order).
+    let mut deg = vec![0u64; n + 1];
+    for &v in &rr.nodes {
+        deg[v as usize + 1] += 1;
+    }
+    for i in 0..n {
+        deg[i + 1] += deg[i];
+    }
+    let mut fill = deg.clone();
+    let mut inv = vec![0u32; rr.nodes.len()];
+    for s in 0..sets {
+        for &v in &rr.nodes[rr.offsets[s] as usize..rr.offsets[s + 1] as usize] {
+            inv[fill[v as usize] as usize] = s as u32;
+            fill[v as usize] += 1;
+        }
+    }
+    drop(fill);
+    let mut cnt: Vec<u64> = (0..n).map(|v| deg[v + 1] - deg[v]).collect();
+    let mut heap: BinaryHeap<(u64, Reverse<NodeId>)> = (0..n as u32)
+        .map(|v| (cnt[v as usize], Reverse(v)))
+        .collect();
+    let mut covered = vec![false; sets];
+    let mut chosen = vec![false; n];
+    let mut seeds = Vec::with_capacity(k);
+    let mut gains = Vec::with_capacity(k);
+    while seeds.len() < k.min(n) {
+        let Some((c, Reverse(v))) = heap.pop() else {
+            break;
+        };
+        if chosen[v as usize] {
+            continue;
+        }
+        if c != cnt[v as usize] {
+            heap.push((cnt[v as usize], Reverse(v)));
+            continue;
+        }
+        chosen[v as usize] = true;
+        seeds.push(v);
+        gains.push(c);
+        for &s in &inv[deg[v as usize] as usize..deg[v as usize + 1] as usize] {
+            if !covered[s as usize] {
+                covered[s as usize] = true;
+                for &u in
+                    &rr.nodes[rr.offsets[s as usize] as usize..rr.offsets[s as usize + 1] as usize]
+                {
+                    cnt[u as usize] -= 1;
+                }
+            }
+        }
+    }
+    (seeds, gains)
+}
+
+/// How many of `theta` RR sets contain each node (sets are counted, not stored).
+pub fn count_rr_membership(
+    g: &CsrGraph,
+    probs: &EdgeProbabilities,
+    lt: bool,
+    theta: u64,
+    seed: u64,
+) -> Vec<u64> {
+    let n = g.n();
+    let rev = Walk::new(g, probs, lt);
+    let stream = sub_seed(seed, RR_TAG);
+    let starts: Vec<u64> = (0..theta).step_by(CHUNK as usize).collect();
+    starts
+        .into_par_iter()
+        .fold(
+            || (RrScratch::new(n), vec![0u64; n]),
+            |(mut sc, mut c), lo| {
+                for i in lo..(lo + CHUNK).min(theta) {
+                    rr_set(g, &rev, stream, i, &mut sc);
+                    for &v in &sc.set {
+                        c[v as usize] += 1;
+                    }
+                }
+                (sc, c)
+            },
+        )
+        .map(|(_, c)| c)
+        .reduce(
+            || vec![0u64; n],
+            |mut a, b| {
+                for (x, y) in a.iter_mut().zip(&b) {
+                    *x += y;
+                }
+                a
+            },
+        )
+}
+
+/// Result of IMM.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ImmResult {
+    /// Seeds in selection order.
+    pub seeds: Vec<NodeId>,
+    /// Estimated marginal gain of each seed (n · newly covered / θ).
+    pub marginal_gains: Vec<f64>,
+    /// RR sets of the final selection.
+    pub rr_sets: u64,
+    /// Mean RR set size.
+    pub mean_rr_size: f64,
+    /// Lower bound on OPT found by the sampling phase.
+    pub lower_bound: f64,
+    /// True when θ was cut to `max_rr_sets` (the guarantee no longer holds).
+    pub capped: bool,
+}
+
+fn ln_choose(n: f64, k: f64) -> f64 {
+    let mut s = 0.0;
+    let mut i = 0.0;
+    while i < k {
+        s += ((n - i) / (k - i)).ln();
+        i += 1.0;
+    }
+    s
+}
+
+/// Run IMM for `k` seeds.
+#[allow(clippy::too_many_arguments)]
+pub fn imm(
+    g: &CsrGraph,
+    probs: &EdgeProbabilities,
+    lt: bool,
+    k: usize,
+    epsilon: f64,
+    ell: f64,
+    max_rr_sets: u64,
+    seed: u64,
+) -> ImmResult {
+    let n = g.n();
+    let nf = n as f64;
+    let rev = Walk::new(g, probs, lt);
+    if n <= k || n < 2 {
+        return ImmResult {
+            seeds: (0..n as u32).collect(),
+            marginal_gains: vec![1.0; n],
+            rr_sets: 0,
+            mean_rr_size: 0.0,
+            lower_bound: nf,
+            capped: false,
+        };
+    }
+    let ln_n = nf.ln();
+    let ell = ell * (1.0 + 2f64.ln() / ln_n);
+    let lcnk = ln_choose(nf, k as f64);
+    let eps_p = 2f64.sqrt() * epsilon;
+    let lambda_p =
+        (2.0 + 2.0 / 3.0 * eps_p) * (lcnk + ell * ln_n + nf.log2().ln()) * nf / (eps_p * eps_p);
+    let mut capped = false;
+    let mut rr = RrSets::default();
+    let sample_seed = sub_seed(seed, RR_TAG ^ 1);
+    let mut lb = 1.0f64;
+    let imax = (nf.log2().ceil() as i32 - 1).max(1);
+    for i in 1..=imax {
+        let x = nf / 2f64.powi(i);
+        let mut theta_i = (lambda_p / x).ceil() as u64;
+        if theta_i > max_rr_sets {
+            theta_i = max_rr_sets;
+            capped = true;
+        }
+        rr.extend_to(g, &rev, sample_seed, theta_i);
+        let (_, gains) = node_selection(n, &rr, k);
+        let cov: u64 = gains.iter().sum();
+        let est = nf * cov as f64 / rr.len() as f64;
+        if est >= (1.0 + eps_p) * x {
+            lb = est / (1.0 + eps_p);
+            break;
+        }
+        if capped {
+            lb = lb.max(est / (1.0 + eps_p));
+            break;
+        }
+    }
+    drop(rr);
+    let e1 = 1.0 - (-1f64).exp();
+    let alpha = (ell * ln_n + 2f64.ln()).sqrt();
+    let beta = (e1 * (lcnk + ell * ln_n + 2f64.ln())).sqrt();
+    let lambda_star = 2.0 * nf * (e1 * alpha + beta).powi(2) / (epsilon * epsilon);
+    let mut theta = (lambda_star / lb).ceil() as u64;
+    if theta > max_rr_sets {
+        theta = max_rr_sets;
+        capped = true;
+    }
+    let mut rr = RrSets::default();
+    rr.extend_to(g, &rev, sub_seed(seed, RR_TAG ^ 2), theta.max(1));
+    let (seeds, gains) = node_selection(n, &rr, k);
+    let t = rr.len() as f64;
+    ImmResult {
+        marginal_gains: gains.iter().map(|&c| nf * c as f64 / t).collect(),
+        seeds,
+        rr_sets: rr.len(),
+        mean_rr_size: rr.nodes.len() as f64 / t,
+        lower_bound: lb,
+        capped,
+    }
+}

@@ -1,0 +1,132 @@
+//! CLI tests of `rank`, `explain` and `analyze` with the real binary.
+#![allow(clippy::unwrap_used)]
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_kolgraph"));
+    c.arg("--no-progress");
+    c
+}
+
+fn karate() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/karate/karate.edges.tsv")
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().unwrap()
+}
+
+#[test]
+fn bad_config_is_an_error_naming_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("bad.toml");
+    std::fs::write(&cfg, "[blend]\npurchase = -2\n").unwrap();
+    let k = karate();
+    let o = run(&[
+        "rank",
+        k.to_str().unwrap(),
+        "--undirected",
+        "--config",
+        cfg.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("blend.purchase"), "{err}");
+    let o = run(&[
+        "rank",
+        k.to_str().unwrap(),
+        "--undirected",
+        "--network-weight",
+        "0",
+        "--purchase-weight",
+        "0",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn rank_json_has_every_customer_and_explain_rejects_unknown_ids() {
+    if !karate().exists() {
+        eprintln!("skipping: ../shared/data not present");
+        return;
+    }
+    let k = karate();
+    let k = k.to_str().unwrap();
+    let o = run(&["rank", k, "--undirected", "--format", "json"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["customers"], 34);
+    let ranking = v["ranking"].as_array().unwrap();
+    assert_eq!(ranking.len(), 34);
+    assert_eq!(ranking[0]["rank"], 1);
+    assert!(ranking[0]["purchase"]["rfm"].is_null());
+    assert_eq!(ranking[0]["purchase"]["r"], 0);
+    // Same seed, different thread counts: byte-identical.
+    let a = run(&[
+        "--threads",
+        "1",
+        "rank",
+        k,
+        "--undirected",
+        "--format",
+        "csv",
+    ]);
+    let b = run(&[
+        "--threads",
+        "2",
+        "rank",
+        k,
+        "--undirected",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(a.stdout, b.stdout);
+    let o = run(&["explain", k, "--undirected", "nobody"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("nobody"));
+    let o = run(&["explain", k, "--undirected", "0", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let e: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(e["customer"]["id"], "0");
+    assert!(e["summary"].as_array().unwrap().len() >= 4);
+}
+
+#[test]
+fn analyze_writes_the_output_folder() {
+    if !karate().exists() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let k = karate();
+    let o = run(&[
+        "analyze",
+        k.to_str().unwrap(),
+        "--undirected",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    for f in ["ranking.csv", "ranking.json", "summary.json"] {
+        assert!(out.join(f).exists(), "{f} missing");
+    }
+    let s: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(s["graph"]["customers"], 34);
+    assert_eq!(s["inputs"][0]["sha256"].as_str().unwrap().len(), 64);
+    assert!(s["phases"].as_array().unwrap().len() >= 2);
+    let csv = std::fs::read_to_string(out.join("ranking.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 35);
+}
