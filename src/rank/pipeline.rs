@@ -27,7 +27,8 @@ use crate::algo::community::{
 };
 use crate::algo::diffusion::probability::{EdgeProbabilities, ProbabilityConfig};
 use crate::algo::diffusion::{simulate, single_seed_spread_se, top_reached, SpreadConfig};
-use crate::algo::influence::{select_seeds, SeedConfig, SeedSet};
+use crate::algo::influence::{select_seeds, SeedConfig, SeedMethod, SeedSet};
+use crate::algo::small_world::SmallWorldReport;
 use crate::algo::small_world::{analyze as small_world, SmallWorldConfig};
 use crate::algo::{NodeId, Progress};
 use crate::error::{Error, Result};
@@ -137,6 +138,11 @@ pub struct Analysis {
     pub out_degree_pct: Vec<f64>,
     /// Core numbers, when k-core ran.
     pub core: Option<Vec<u32>>,
+    /// Campaign seed sets: the chosen method first, then the top-degree and top-PageRank
+    /// baselines (empty when the spread model did not run).
+    pub seed_sets: Vec<SeedSet>,
+    /// Small-world summary, when it ran.
+    pub small_world: Option<SmallWorldReport>,
     /// Edge probabilities of the spread model, when it ran.
     pub probs: Option<EdgeProbabilities>,
     /// Blended and purchase-only rankings.
@@ -190,6 +196,8 @@ struct AlgoResults {
     reasons: Vec<(&'static str, String)>,
     notes: Vec<String>,
     extras: std::collections::BTreeMap<&'static str, serde_json::Value>,
+    seed_sets: Vec<SeedSet>,
+    small_world: Option<SmallWorldReport>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -211,6 +219,8 @@ fn run_algorithms(
         reasons: Vec::new(),
         notes: Vec::new(),
         extras: Default::default(),
+        seed_sets: Vec::new(),
+        small_world: None,
     };
     if g.m() == 0 {
         for c in ["influence", "reach", "brokerage", "community"] {
@@ -316,6 +326,18 @@ fn run_algorithms(
                             "csv": seeds_csv(ds, &s),
                             "summary": {"k": s.seeds.len(), "method": s.method, "spread": s.spread.mean, "ci95": s.spread.ci95},
                         }));
+                        r.seed_sets.push(s);
+                        // Baselines for the seed-selection chart: the same k by top degree and
+                        // top PageRank, each with its cumulative expected reach.
+                        for m in [SeedMethod::Degree, SeedMethod::Pagerank] {
+                            let bc = SeedConfig {
+                                method: m,
+                                ..sc.clone()
+                            };
+                            if let Ok(b) = select_seeds(g, &probs, &bc, seed, pr) {
+                                r.seed_sets.push(b);
+                            }
+                        }
                     }
                     Err(e) => {
                         r.extras
@@ -333,6 +355,7 @@ fn run_algorithms(
         match timer.time("small_world", || small_world(g, &cfg.small_world, seed)) {
             Ok(s) => {
                 r.extras.insert("small_world", json!({"summary": s}));
+                r.small_world = Some(s);
             }
             Err(e) => {
                 r.extras
@@ -614,6 +637,8 @@ pub fn analyze(
         network,
         out_degree_pct,
         core: algo.core,
+        seed_sets: algo.seed_sets,
+        small_world: algo.small_world,
         probs: algo.probs,
         ranking,
         shift,
