@@ -76,10 +76,17 @@ fn report_is_self_contained_and_deterministic() {
         assert_eq!((img.width(), img.height()), (attr("width"), attr("height")));
         n += 1;
     }
-    assert_eq!(n, 4, "degree, lorenz, communities, ego");
+    assert_eq!(
+        n, 9,
+        "degree, lorenz, communities, spread, seeds, quadrant, rankshift, smallworld, ego"
+    );
     for section in [
         "Opinion leaders",
         "Communities",
+        "Customer importance",
+        "Campaign seeds",
+        "Hidden influencers",
+        "Detractors",
         "SHA-256",
         "Seed: <b>42</b>",
     ] {

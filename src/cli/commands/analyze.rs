@@ -104,118 +104,8 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
     // Charts: degree distribution, CLV × network quadrant, rank shift and community bars
     // (when communities ran), drawn by `crate::output::charts` into DIR/charts.
     {
-        use crate::output::charts::{self, ChartInputs, DegreeDistribution};
-        let id_of = |v: u32| ds.graph.id(v).to_string();
-        let order = a.order();
-        let top: Vec<u32> = order.iter().copied().take(10).collect();
-        let nv: Vec<f64> = a.network.nodes.iter().map(|x| x.value).collect();
-        let inputs = ChartInputs {
-            degree: Some(DegreeDistribution::from_csr(&a.graph)),
-            quadrant: Some(charts::quadrant_from_scores(
-                &id_of,
-                order,
-                &a.purchase_value,
-                &nv,
-                &top,
-            )),
-            rank_shift: Some(charts::rank_shift_from_ranks(
-                &id_of,
-                order,
-                &a.ranking.purchase_rank,
-                &a.ranking.rank,
-            )),
-            communities: a.network.nodes.first().and_then(|x| x.community).map(|_| {
-                let comm: Vec<u32> = a
-                    .network
-                    .nodes
-                    .iter()
-                    .map(|x| x.community.unwrap_or(0))
-                    .collect();
-                charts::from_data::community_bars(&ds.graph, &a.graph, &comm)
-            }),
-            lorenz: a
-                .network
-                .nodes
-                .iter()
-                .any(|x| x.influence.is_some())
-                .then(|| charts::LorenzInput {
-                    label: "PageRank".to_string(),
-                    scores: a
-                        .network
-                        .nodes
-                        .iter()
-                        .map(|x| x.influence.unwrap_or(0.0))
-                        .collect(),
-                }),
-            spread: a.seed_sets.first().map(|s| {
-                let e = &s.spread;
-                let mut series = vec![charts::SpreadSeries {
-                    label: format!(
-                        "campaign: {} seeds ({})",
-                        s.seeds.len(),
-                        seed_label(s.method)
-                    ),
-                    polarity: charts::Polarity::Positive,
-                    mean: e.per_step_mean.clone(),
-                    lo: e.per_step_ci.iter().map(|c| c.0).collect(),
-                    hi: e.per_step_ci.iter().map(|c| c.1).collect(),
-                }];
-                if e.per_step_negative.iter().any(|&x| x > 0.0) {
-                    series.push(charts::SpreadSeries {
-                        label: "negative word of mouth".to_string(),
-                        polarity: charts::Polarity::Negative,
-                        mean: e.per_step_negative.clone(),
-                        lo: e.per_step_negative.clone(),
-                        hi: e.per_step_negative.clone(),
-                    });
-                }
-                series
-            }),
-            seeds: (!a.seed_sets.is_empty()).then(|| {
-                a.seed_sets
-                    .iter()
-                    .map(|s| charts::SeedCurve {
-                        method: seed_label(s.method).to_string(),
-                        cumulative: s.cumulative_spread.clone(),
-                    })
-                    .collect()
-            }),
-            smallworld: a.small_world.as_ref().and_then(|s| {
-                s.baselines.as_ref().map(|b| charts::SmallWorldBars {
-                    clustering: s.avg_clustering,
-                    path_length: s.avg_path_length,
-                    random_clustering_mean: b.random_clustering.mean,
-                    random_clustering_sd: b.random_clustering.sd,
-                    random_path_length_mean: b.random_path_length.mean,
-                    random_path_length_sd: b.random_path_length.sd,
-                    lattice_clustering: b.lattice_clustering.mean,
-                    lattice_path_length: b.lattice_path_length.mean,
-                    sigma: s.sigma,
-                    omega: s.omega,
-                })
-            }),
-            ego: {
-                // The top opinion leader: the customer with the highest influence score.
-                let pr: Vec<f64> = a
-                    .network
-                    .nodes
-                    .iter()
-                    .map(|x| x.influence.unwrap_or(0.0))
-                    .collect();
-                let comm: Vec<u32> = a
-                    .network
-                    .nodes
-                    .iter()
-                    .map(|x| x.community.unwrap_or(0))
-                    .collect();
-                crate::algo::rank_order(&pr)
-                    .into_iter()
-                    .find(|&v| a.customers[v as usize])
-                    .filter(|_| a.graph.m() > 0)
-                    .and_then(|c| charts::ego_network(&a.graph, c, &id_of, &comm, &pr, 60).ok())
-            },
-            seed: ctx.seed,
-        };
+        use crate::output::charts;
+        let inputs = chart_inputs(&ds, &a, ctx.seed);
         match charts::write_all(&args.out.join("charts"), &inputs) {
             Ok(list) => {
                 for c in list {
@@ -314,5 +204,125 @@ fn seed_label(m: crate::algo::influence::SeedMethod) -> &'static str {
         SeedMethod::Celf => "CELF",
         SeedMethod::Degree => "top degree",
         SeedMethod::Pagerank => "top PageRank",
+    }
+}
+
+/// Every chart input the full analysis supports (shared by `analyze` and `report`).
+pub fn chart_inputs(
+    ds: &crate::ingest::Dataset,
+    a: &crate::rank::pipeline::Analysis,
+    seed: u64,
+) -> crate::output::charts::ChartInputs {
+    use crate::output::charts::{self, ChartInputs, DegreeDistribution};
+    let id_of = |v: u32| ds.graph.id(v).to_string();
+    let order = a.order();
+    let top: Vec<u32> = order.iter().copied().take(10).collect();
+    let nv: Vec<f64> = a.network.nodes.iter().map(|x| x.value).collect();
+    ChartInputs {
+        degree: Some(DegreeDistribution::from_csr(&a.graph)),
+        quadrant: Some(charts::quadrant_from_scores(
+            &id_of,
+            order,
+            &a.purchase_value,
+            &nv,
+            &top,
+        )),
+        rank_shift: Some(charts::rank_shift_from_ranks(
+            &id_of,
+            order,
+            &a.ranking.purchase_rank,
+            &a.ranking.rank,
+        )),
+        communities: a.network.nodes.first().and_then(|x| x.community).map(|_| {
+            let comm: Vec<u32> = a
+                .network
+                .nodes
+                .iter()
+                .map(|x| x.community.unwrap_or(0))
+                .collect();
+            charts::from_data::community_bars(&ds.graph, &a.graph, &comm)
+        }),
+        lorenz: a
+            .network
+            .nodes
+            .iter()
+            .any(|x| x.influence.is_some())
+            .then(|| charts::LorenzInput {
+                label: "PageRank".to_string(),
+                scores: a
+                    .network
+                    .nodes
+                    .iter()
+                    .map(|x| x.influence.unwrap_or(0.0))
+                    .collect(),
+            }),
+        spread: a.seed_sets.first().map(|s| {
+            let e = &s.spread;
+            let mut series = vec![charts::SpreadSeries {
+                label: format!(
+                    "campaign: {} seeds ({})",
+                    s.seeds.len(),
+                    seed_label(s.method)
+                ),
+                polarity: charts::Polarity::Positive,
+                mean: e.per_step_mean.clone(),
+                lo: e.per_step_ci.iter().map(|c| c.0).collect(),
+                hi: e.per_step_ci.iter().map(|c| c.1).collect(),
+            }];
+            if e.per_step_negative.iter().any(|&x| x > 0.0) {
+                series.push(charts::SpreadSeries {
+                    label: "negative word of mouth".to_string(),
+                    polarity: charts::Polarity::Negative,
+                    mean: e.per_step_negative.clone(),
+                    lo: e.per_step_negative.clone(),
+                    hi: e.per_step_negative.clone(),
+                });
+            }
+            series
+        }),
+        seeds: (!a.seed_sets.is_empty()).then(|| {
+            a.seed_sets
+                .iter()
+                .map(|s| charts::SeedCurve {
+                    method: seed_label(s.method).to_string(),
+                    cumulative: s.cumulative_spread.clone(),
+                })
+                .collect()
+        }),
+        smallworld: a.small_world.as_ref().and_then(|s| {
+            s.baselines.as_ref().map(|b| charts::SmallWorldBars {
+                clustering: s.avg_clustering,
+                path_length: s.avg_path_length,
+                random_clustering_mean: b.random_clustering.mean,
+                random_clustering_sd: b.random_clustering.sd,
+                random_path_length_mean: b.random_path_length.mean,
+                random_path_length_sd: b.random_path_length.sd,
+                lattice_clustering: b.lattice_clustering.mean,
+                lattice_path_length: b.lattice_path_length.mean,
+                sigma: s.sigma,
+                omega: s.omega,
+            })
+        }),
+        ego: {
+            // The top opinion leader: the customer with the highest influence score.
+            let pr: Vec<f64> = a
+                .network
+                .nodes
+                .iter()
+                .map(|x| x.influence.unwrap_or(0.0))
+                .collect();
+            let comm: Vec<u32> = a
+                .network
+                .nodes
+                .iter()
+                .map(|x| x.community.unwrap_or(0))
+                .collect();
+            crate::algo::rank_order(&pr)
+                .into_iter()
+                .find(|&v| a.customers[v as usize])
+                .filter(|_| a.graph.m() > 0)
+                .and_then(|c| charts::ego_network(&a.graph, c, &id_of, &comm, &pr, 60).ok())
+        },
+        seed,
     }
 }

@@ -6,6 +6,8 @@ use crate::graph::CsrGraph;
 use crate::output::charts::{self, GraphScores};
 use crate::output::report::{hash_inputs, write_report, ReportInput, ReportTable};
 use crate::output::table::emit;
+use crate::rank::pipeline::{analyze, Analysis, AnalyzeConfig};
+use crate::rank::roles::Role;
 use std::path::PathBuf;
 
 /// Rows of each top-N table.
@@ -13,8 +15,8 @@ pub const DEFAULT_TOP: usize = 10;
 
 const AFTER_HELP: &str = "\
 Writes DIR/report.html (charts inlined as PNG, opens offline) and every chart beside it as
-PNG, SVG and CSV. Here PageRank and communities use quick sequential defaults; the full report
-with spread, seeds, ranking and small world comes from `kolgraph analyze --out DIR`.
+PNG, SVG and CSV. It runs the full analysis (as `kolgraph analyze` does, default settings)
+for the charts and the ranking, seeds, hidden-influencer and detractor tables.
 
 Examples:
   kolgraph report fixtures/community --out report/
@@ -202,8 +204,32 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
     let view = args.input.weight_view(&ds)?;
     let g = CsrGraph::from_property(&ds.graph, &view, ds.undirected);
     let (inputs, scores) = charts::inputs_from_graph(&ds.graph, &g, &ds.transactions, ctx.seed)?;
+    // The full analysis (ranking, spread, seeds, small world) feeds every chart and the
+    // ranking, seeds, hidden-influencer and detractor tables; the graph-only inputs above are
+    // the fallback when it cannot run.
+    let cfg = AnalyzeConfig {
+        view: view.clone(),
+        ..AnalyzeConfig::default()
+    };
+    let bar = ctx.reporter();
+    let analysis = match analyze(&ds, &cfg, ctx.seed, &bar) {
+        Ok(a) => Some(a),
+        Err(e) => {
+            ctx.warn(&format!(
+                "full analysis unavailable, graph-only report: {e}"
+            ));
+            None
+        }
+    };
+    let inputs = match &analysis {
+        Some(a) => super::analyze::chart_inputs(&ds, a, ctx.seed),
+        None => inputs,
+    };
     let files = charts::write_all(&args.out, &inputs)?;
-    let report = build(&args, &ds, &g, &scores, files.clone(), ctx.seed)?;
+    let mut report = build(&args, &ds, &g, &scores, files.clone(), ctx.seed)?;
+    if let Some(a) = &analysis {
+        add_analysis_tables(&mut report, &ds, a, args.top);
+    }
     let path = write_report(&args.out, &report)?;
     ctx.info(&format!("report written to {}", path.display()));
     let json = serde_json::json!({
@@ -219,4 +245,113 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
         &json,
     )?;
     Ok(ExitStatus::Success)
+}
+
+/// Tables that need the full analysis: the importance ranking, campaign seeds, hidden
+/// influencers from the rank-shift report, and detractors.
+fn add_analysis_tables(
+    report: &mut ReportInput,
+    ds: &crate::ingest::Dataset,
+    a: &Analysis,
+    top: usize,
+) {
+    let pg = &ds.graph;
+    let roles_of = |v: u32| -> String {
+        let r: Vec<&str> = a.roles[v as usize]
+            .iter()
+            .map(|h| h.role.as_str())
+            .collect();
+        if r.is_empty() {
+            "-".to_string()
+        } else {
+            r.join(", ")
+        }
+    };
+    let mut ranking = ReportTable::new(
+        "Customer importance (blended ranking)",
+        "Importance blends purchase value with network value; shift = purchase-only rank minus blended rank.",
+        &["rank", "id", "importance", "purchase-only rank", "shift", "roles"],
+    );
+    for &v in a.order().iter().take(top) {
+        let (r, p) = (
+            a.ranking.rank[v as usize],
+            a.ranking.purchase_rank[v as usize],
+        );
+        ranking.rows.push(vec![
+            r.to_string(),
+            pg.id(v).to_string(),
+            format!("{:.4}", a.ranking.importance[v as usize]),
+            p.to_string(),
+            format!("{:+}", i64::from(p) - i64::from(r)),
+            roles_of(v),
+        ]);
+    }
+    report.tables.push(ranking);
+    if let Some(s) = a.seed_sets.first() {
+        let mut seeds = ReportTable::new(
+            "Campaign seeds",
+            &format!(
+                "Seeds in pick order with their marginal gain; the set reaches {:.1} accounts (95% CI {:.1} to {:.1}).",
+                s.spread.mean, s.spread.ci95.0, s.spread.ci95.1
+            ),
+            &["#", "id", "marginal gain", "cumulative reach"],
+        );
+        for (i, &v) in s.seeds.iter().enumerate().take(top) {
+            seeds.rows.push(vec![
+                (i + 1).to_string(),
+                pg.id(v).to_string(),
+                format!("{:.2}", s.marginal_gains.get(i).copied().unwrap_or(0.0)),
+                format!("{:.2}", s.cumulative_spread.get(i).copied().unwrap_or(0.0)),
+            ]);
+        }
+        report.tables.push(seeds);
+    }
+    let mut hidden = ReportTable::new(
+        "Hidden influencers (rank-shift report)",
+        &format!(
+            "Low spend, high network value: {} customers in all.",
+            a.shift.hidden_influencers.len()
+        ),
+        &["id", "blended rank", "purchase-only rank", "roles"],
+    );
+    for &v in a.shift.hidden_influencers.iter().take(top) {
+        hidden.rows.push(vec![
+            pg.id(v).to_string(),
+            a.ranking.rank[v as usize].to_string(),
+            a.ranking.purchase_rank[v as usize].to_string(),
+            roles_of(v),
+        ]);
+    }
+    report.tables.push(hidden);
+    let detractors: Vec<u32> = a
+        .order()
+        .iter()
+        .copied()
+        .filter(|&v| {
+            a.roles[v as usize]
+                .iter()
+                .any(|h| h.role == Role::Detractor)
+        })
+        .collect();
+    let mut det = ReportTable::new(
+        "Detractors",
+        &format!(
+            "Customers whose recent sentiment is negative, by importance: respond before the complaint cascades ({} in all).",
+            detractors.len()
+        ),
+        &["id", "blended rank", "evidence"],
+    );
+    for &v in detractors.iter().take(top) {
+        let ev = a.roles[v as usize]
+            .iter()
+            .find(|h| h.role == Role::Detractor)
+            .map(|h| h.evidence.clone())
+            .unwrap_or_default();
+        det.rows.push(vec![
+            pg.id(v).to_string(),
+            a.ranking.rank[v as usize].to_string(),
+            ev,
+        ]);
+    }
+    report.tables.push(det);
 }
