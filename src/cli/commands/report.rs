@@ -185,8 +185,9 @@ fn build(
             "top": args.top,
         }),
         notes: vec![
-            "Spread, seed selection, rank shift and small-world charts and the seeds/detractors tables \
-             come from `kolgraph analyze`."
+            "The summary cards, the first leaders table and the communities table use PageRank and \
+             label propagation on the graph alone; the charts and the ranking, seeds, hidden-influencer \
+             and detractor tables come from the full analysis (Leiden communities, IMM seeds)."
                 .into(),
         ],
     })
