@@ -177,3 +177,34 @@ fn chart_kind_selects_one_chart_and_quadrant_needs_orders() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("purchase values"));
 }
+
+#[test]
+fn chart_kinds_from_the_full_analysis_write_exactly_their_files() {
+    for kind in ["spread", "seeds", "rankshift", "smallworld"] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = kolgraph(&[
+            "chart",
+            "fixtures/community",
+            "--kind",
+            kind,
+            "--out",
+            dir.path().to_str().expect("utf-8 path"),
+            "-q",
+        ]);
+        assert!(
+            out.status.success(),
+            "{kind}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .expect("read dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        let want: Vec<String> = ["csv", "png", "svg"]
+            .iter()
+            .map(|e| format!("{kind}.{e}"))
+            .collect();
+        assert_eq!(names, want, "{kind}");
+    }
+}

@@ -22,12 +22,20 @@ pub enum ChartKind {
     Ego,
     /// CLV vs network value (needs orders in the dataset).
     Quadrant,
+    /// Word-of-mouth spread over steps from the campaign seeds (mean, 95% band).
+    Spread,
+    /// Cumulative expected reach vs number of seeds: IMM vs top degree vs top PageRank.
+    Seeds,
+    /// Purchase-only rank vs blended rank of the top movers.
+    Rankshift,
+    /// Clustering and path length vs random and lattice baselines.
+    Smallworld,
 }
 
 const AFTER_HELP: &str = "\
 Each chart is written as DIR/<kind>.png, DIR/<kind>.svg and DIR/<kind>.csv (the plotted values).
-PageRank and communities are computed with quick sequential defaults here; `kolgraph analyze`
-draws every chart (spread, seeds, rank shift, small world too) from the full analysis.
+Every chart but `degree` runs the full analysis with default settings (as `kolgraph analyze`
+does); the same input and --seed give byte-identical files.
 
 Examples:
   kolgraph chart fixtures/community --out charts/
@@ -71,6 +79,18 @@ fn select(mut inputs: ChartInputs, kind: ChartKind) -> ChartInputs {
     if !keep(ChartKind::Quadrant) {
         inputs.quadrant = None;
     }
+    if !keep(ChartKind::Spread) {
+        inputs.spread = None;
+    }
+    if !keep(ChartKind::Seeds) {
+        inputs.seeds = None;
+    }
+    if !keep(ChartKind::Rankshift) {
+        inputs.rank_shift = None;
+    }
+    if !keep(ChartKind::Smallworld) {
+        inputs.smallworld = None;
+    }
     inputs
 }
 
@@ -104,6 +124,23 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
             args.input.data
         );
     }
+    let inputs = if args.kind == ChartKind::Degree {
+        inputs
+    } else {
+        let cfg = crate::rank::pipeline::AnalyzeConfig {
+            view: view.clone(),
+            ..crate::rank::pipeline::AnalyzeConfig::default()
+        };
+        match crate::rank::pipeline::analyze(&ds, &cfg, ctx.seed, &ctx.reporter()) {
+            Ok(a) => super::analyze::chart_inputs(&ds, &a, ctx.seed),
+            Err(e) => {
+                ctx.warn(&format!(
+                    "full analysis unavailable, graph-only charts: {e}"
+                ));
+                inputs
+            }
+        }
+    };
     let inputs = select(inputs, args.kind);
     let files = charts::write_all(&args.out, &inputs)?;
     ctx.debug(&format!(
