@@ -15,10 +15,9 @@ pub mod imm;
 
 use crate::algo::diffusion::probability::EdgeProbabilities;
 use crate::algo::diffusion::{simulate, sub_seed, SpreadConfig, SpreadEstimate, SpreadModel};
-use crate::algo::{rank_order, reduce, NodeId};
+use crate::algo::{rank_order, NodeId};
 use crate::error::{Error, Result};
 use crate::graph::CsrGraph;
-use rayon::prelude::*;
 use serde::Serialize;
 
 /// Default number of seeds.
@@ -208,7 +207,7 @@ pub fn select_seeds(
             let scores: Vec<f64> = match (cfg.method, pagerank_scores) {
                 (SeedMethod::Degree, _) => (0..n as u32).map(|v| g.inc.degree(v) as f64).collect(),
                 (_, Some(s)) if s.len() == n => s.to_vec(),
-                _ => pagerank(g, 0.85, 1e-10, 1000),
+                _ => baseline_pagerank(g)?,
             };
             let seeds: Vec<NodeId> = rank_order(&scores).into_iter().take(k).collect();
             // Prefix spreads on common random numbers: per-run monotone, so gains are ≥ 0.
@@ -241,36 +240,14 @@ pub fn select_seeds(
     })
 }
 
-/// PageRank by power iteration (pull over `inc`, weights ignored, dangling mass spread
-/// uniformly), used by the PageRank seed baseline when no scores are supplied.
-pub fn pagerank(g: &CsrGraph, alpha: f64, tol: f64, max_iter: usize) -> Vec<f64> {
-    let n = g.n();
-    if n == 0 {
-        return Vec::new();
-    }
-    let nf = n as f64;
-    let outdeg: Vec<f64> = (0..n as u32).map(|v| g.out.degree(v) as f64).collect();
-    let mut x = vec![1.0 / nf; n];
-    for _ in 0..max_iter {
-        let dangling = reduce::sum_by(n, |v| if outdeg[v] == 0.0 { x[v] } else { 0.0 });
-        let base = (1.0 - alpha) / nf + alpha * dangling / nf;
-        let y: Vec<f64> = (0..n as u32)
-            .into_par_iter()
-            .map(|v| {
-                let s: f64 = g
-                    .inc
-                    .neighbors(v)
-                    .iter()
-                    .map(|&u| x[u as usize] / outdeg[u as usize])
-                    .sum();
-                base + alpha * s
-            })
-            .collect();
-        let diff = reduce::sum_by(n, |v| (y[v] - x[v]).abs());
-        x = y;
-        if diff < tol {
-            break;
-        }
-    }
-    x
+/// Unweighted PageRank (damping 0.85, tolerance 1e-10) for the PageRank seed baseline when no
+/// scores are supplied; the one implementation in `algo::centrality::pagerank`.
+pub fn baseline_pagerank(g: &CsrGraph) -> Result<Vec<f64>> {
+    let cfg = crate::algo::centrality::pagerank::PageRankConfig {
+        tolerance: 1e-10,
+        max_iterations: 1000,
+        weighted: false,
+        ..Default::default()
+    };
+    Ok(crate::algo::centrality::pagerank::pagerank(g, &cfg, None)?.scores)
 }

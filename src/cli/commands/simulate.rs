@@ -2,7 +2,7 @@
 
 use crate::algo::diffusion::probability::{EdgeProbabilities, ProbabilityConfig};
 use crate::algo::diffusion::{simulate, SpreadConfig, SpreadModel};
-use crate::algo::influence::pagerank;
+use crate::algo::influence::baseline_pagerank;
 use crate::algo::{rank_order, NodeId, Progress};
 use crate::cli::{Ctx, ExitStatus, InputArgs, OutputArgs};
 use crate::error::Error;
@@ -101,7 +101,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
                 return Err(Error::param("--top-k", k, "at least 1").into());
             }
             let scores: Vec<f64> = match args.by {
-                TopBy::Pagerank => pagerank(&g, 0.85, 1e-10, 1000),
+                TopBy::Pagerank => baseline_pagerank(&g)?,
                 TopBy::Degree => (0..g.n() as u32).map(|v| g.inc.degree(v) as f64).collect(),
             };
             rank_order(&scores).into_iter().take(k).collect()
