@@ -1,0 +1,225 @@
+#!/usr/bin/env python3
+"""One side-by-side table: kolgraph vs the best peer on the same graphs, same thread count, one run.
+
+    python3 benches/compare.py [--graphs lfr100k,slashdot0902,rmat20,rmat22] [--threads 2]
+                               [--dataset DIR] [--skip-peers] [--md benches/results/compare.md]
+
+For every graph (an edge list `bench-work/<name>.el` with `<name>.meta.json`, made by
+../shared/bench/gen_graphs.py or prep_real.py) it runs, one process at a time:
+
+  * the peers through ../shared/bench/peers.py (NetworKit, igraph, rustworkx; NetworkX where it
+    finishes): PageRank to L1 < 1e-6, Louvain/PLM, Leiden, label propagation; plus NetworKit's
+    EstimateBetweenness with the same number of sampled sources as kolgraph;
+  * the release `kolgraph` binary on the same file with the same convergence rule
+    (`--pr-tol 1e-6/n`, i.e. NetworkX's n·tol rule = L1 < 1e-6), unweighted.
+
+Timings: each tool's *operation* time excludes loading (peers.py times the library call;
+kolgraph's is the compute time it prints with -v), so the ratio column compares algorithms.
+kolgraph's load time (parse + CSR) and process wall are listed too. Peak RSS: the peer's
+per-operation peak (includes its loaded graph) and kolgraph's whole-process peak (includes
+ingest), both in MB.
+
+`--dataset DIR` adds the end-to-end `kolgraph analyze` on a generated community (e.g. 50M
+interactions from `kolgraph generate`) with its per-phase wall time and peak RSS.
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("SHARED_BENCH", ROOT.parent / "shared" / "bench"))
+if not SHARED.exists():
+    SHARED = Path("/work/shared/bench")
+WORK = Path(os.environ.get("BENCH_WORK", ROOT / "bench-work"))
+
+# peers.py op → our operation family
+FAMILY = {"pagerank": "PageRank", "plm": "Louvain", "louvain": "Louvain", "leiden": "Leiden",
+          "plp": "Label propagation", "lpa": "Label propagation"}
+PEER_OPS = "pagerank,plm,louvain,leiden,plp,lpa"
+DUR = r"([\d.]+)(ns|µs|us|ms|s)"
+UNIT = {"ns": 1e-9, "µs": 1e-6, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+
+
+def dur(m):
+    return float(m.group(1)) * UNIT[m.group(2)]
+
+
+def binary():
+    target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+    b = target / "release" / "kolgraph"
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    return b
+
+
+def timed(cmd, timeout):
+    """Run cmd under /usr/bin/time; return (stderr text, wall s, peak MB, rc)."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
+        t = time.perf_counter()
+        try:
+            p = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", tf.name] + cmd, capture_output=True,
+                               text=True, timeout=timeout)
+            rc, err = p.returncode, p.stderr
+        except subprocess.TimeoutExpired as e:
+            return (e.stderr or b"").decode(errors="replace") if isinstance(e.stderr, bytes) else "", None, None, 124
+        wall = time.perf_counter() - t
+        try:
+            peak = int(open(tf.name).read().strip().splitlines()[-1]) / 1024
+        except (ValueError, IndexError):
+            peak = None
+    return err, wall, peak, rc
+
+
+def kolgraph_ops(bin_, el, meta, threads, samples, timeout):
+    n = meta["n"]
+    und = [] if meta.get("directed") else ["--undirected"]
+    base = [str(bin_), "-v", "--no-progress", "--threads", str(threads)]
+    rows = []
+    # PageRank: same L1 < 1e-6 criterion as the peers.
+    err, wall, peak, rc = timed(base + ["centrality", str(el)] + und + [
+        "--unweighted", "--algo", "pagerank", "--pr-tol", repr(1e-6 / n), "--pr-max-iter", "1000", "--top", "1",
+        "--format", "json", "-o", os.devnull], timeout)
+    m = re.search(r"pagerank: " + DUR + r" compute, (\d+) iterations", err)
+    rows.append(dict(op="PageRank", seconds=dur(m) if m else None, wall=wall, peak_mb=peak, rc=rc,
+                     info=f"iterations={m.group(3)}" if m else err.strip()[-200:]))
+    for method, fam in (("leiden", "Leiden"), ("louvain", "Louvain"), ("lpa", "Label propagation")):
+        err, wall, peak, rc = timed(base + ["communities", str(el)] + und + [
+            "--unweighted", "--method", method, "--format", "json", "-o", os.devnull], timeout)
+        m = re.search(r"communities: (\d+) found, modularity ([-\d.]+).* in " + DUR, err)
+        rows.append(dict(op=fam, seconds=dur(re.match(DUR, m.group(3) + m.group(4))) if m else None, wall=wall,
+                         peak_mb=peak, rc=rc,
+                         info=f"communities={m.group(1)}, modularity={float(m.group(2)):.4f}" if m
+                         else err.strip()[-200:]))
+    err, wall, peak, rc = timed(base + ["centrality", str(el)] + und + [
+        "--unweighted", "--algo", "betweenness", "--samples", str(samples), "--top", "1", "--format", "json",
+        "-o", os.devnull], timeout)
+    m = re.search(r"betweenness: " + DUR, err)
+    rows.append(dict(op=f"Betweenness ({samples} sources)", seconds=dur(m) if m else None, wall=wall,
+                     peak_mb=peak, rc=rc, info="" if m else err.strip()[-200:]))
+    return rows
+
+
+def peers(el, threads, timeout):
+    with tempfile.NamedTemporaryFile(suffix=".json") as jf:
+        subprocess.run([sys.executable, str(SHARED / "peers.py"), str(el), "--tools",
+                        "networkit,igraph,rustworkx,networkx", "--ops", PEER_OPS, "--threads", str(threads),
+                        "--op-timeout", str(timeout), "--json", jf.name], check=False,
+                       stdout=sys.stderr)
+        try:
+            doc = json.load(open(jf.name))
+        except (OSError, ValueError):
+            return {}
+    best = {}
+    for tr in doc.get("results", []):
+        for op, r in tr["ops"].items():
+            if "seconds" not in r:
+                continue
+            fam = FAMILY.get(op)
+            if fam and (fam not in best or r["seconds"] < best[fam]["seconds"]):
+                best[fam] = dict(tool=tr["tool"], op=op, seconds=r["seconds"], peak_mb=r.get("peak_mb"),
+                                 info=r.get("info", {}))
+    return best
+
+
+def nk_betweenness(el, meta, threads, samples):
+    code = f"""
+import resource, time, networkit as nk
+nk.setNumberOfThreads({threads})
+G = nk.readGraph({str(el)!r}, nk.Format.EdgeListSpaceZero, directed={bool(meta.get('directed'))})
+t = time.perf_counter(); b = nk.centrality.EstimateBetweenness(G, {samples}, True, True); b.run()
+print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       env=dict(os.environ, OMP_NUM_THREADS=str(threads)))
+    try:
+        s, pk = p.stdout.split()
+        return dict(tool="networkit", op="EstimateBetweenness", seconds=float(s), peak_mb=float(pk), info={})
+    except ValueError:
+        return None
+
+
+def fmt(x, nd=2):
+    return "—" if x is None else (f"{x:.{nd}f}" if x < 100 else f"{x:.0f}")
+
+
+def analyze_row(bin_, dataset, threads, timeout):
+    with tempfile.TemporaryDirectory() as out:
+        err, wall, peak, rc = timed([str(bin_), "-v", "--no-progress", "--threads", str(threads), "analyze",
+                                     str(dataset), "--out", out], timeout)
+        phases = []
+        try:
+            summary = json.load(open(Path(out) / "summary.json"))
+            phases = summary.get("phases", [])
+        except (OSError, ValueError):
+            pass
+    return dict(wall=wall, peak_mb=peak, rc=rc, phases=phases, tail=err.strip()[-400:])
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--graphs", default="lfr100k,slashdot0902,rmat20")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--samples", type=int, default=64, help="sampled sources for betweenness")
+    ap.add_argument("--timeout", type=int, default=900)
+    ap.add_argument("--dataset", help="generated dataset folder for the end-to-end analyze row")
+    ap.add_argument("--skip-peers", action="store_true")
+    ap.add_argument("--md", help="also write the markdown here")
+    a = ap.parse_args()
+    bin_ = binary()
+    ver = subprocess.run([str(bin_), "--version"], capture_output=True, text=True).stdout.strip()
+    lines = [f"Measured {time.strftime('%Y-%m-%d %H:%M')} on {os.cpu_count()} cores, --threads {a.threads}, {ver}.",
+             "Times exclude loading (op only); ratio = kolgraph / best peer (< 1 means kolgraph is faster).", "",
+             "| graph | operation | kolgraph s | best peer | peer s | ratio | kolgraph peak MB (process) | "
+             "peer peak MB (op) | kolgraph result | peer result |",
+             "|---|---|---:|---|---:|---:|---:|---:|---|---|"]
+    for g in a.graphs.split(","):
+        el = WORK / f"{g}.el"
+        if not el.exists():
+            print(f"skip {g}: {el} missing (python3 {SHARED}/gen_graphs.py {g})", file=sys.stderr)
+            continue
+        meta = json.load(open(el.with_suffix(".meta.json")))
+        print(f"== {g}: kolgraph", file=sys.stderr)
+        rows = kolgraph_ops(bin_, el, meta, a.threads, a.samples, a.timeout)
+        best = {}
+        if not a.skip_peers:
+            print(f"== {g}: peers", file=sys.stderr)
+            best = peers(el, a.threads, a.timeout)
+            bc = nk_betweenness(el, meta, a.threads, a.samples)
+            if bc:
+                best[f"Betweenness ({a.samples} sources)"] = bc
+        for r in rows:
+            b = best.get(r["op"])
+            ratio = r["seconds"] / b["seconds"] if b and r["seconds"] else None
+            pinfo = ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
+                              for k, v in (b or {}).get("info", {}).items() if k in ("iterations", "modularity",
+                                                                                      "communities", "nmi"))
+            lines.append(f"| {g} | {r['op']} | {fmt(r['seconds'])} | {(b['tool'] + ' ' + b['op']) if b else '—'} | "
+                         f"{fmt(b['seconds']) if b else '—'} | {fmt(ratio)} | {fmt(r['peak_mb'], 0)} | "
+                         f"{fmt(b['peak_mb'], 0) if b else '—'} | {r['info']} | {pinfo} |")
+        print("\n".join(lines[-len(rows):]), file=sys.stderr)
+    if a.dataset:
+        print(f"== end-to-end analyze {a.dataset}", file=sys.stderr)
+        r = analyze_row(bin_, a.dataset, a.threads, a.timeout * 4)
+        lines += ["", f"End to end: `kolgraph analyze {a.dataset}`: wall {fmt(r['wall'], 1)} s, peak RSS "
+                  f"{fmt(r['peak_mb'], 0)} MB, exit {r['rc']}.", ""]
+        if r["phases"]:
+            lines += ["| phase | seconds | peak RSS MB |", "|---|---:|---:|"]
+            for p in r["phases"]:
+                pk = p.get("peak_rss_bytes")
+                lines.append(f"| {p.get('name')} | {fmt(p.get('seconds'))} | {fmt(pk / 2**20 if pk else None, 0)} |")
+        else:
+            lines.append("(no per-phase figures in summary.json) " + r["tail"].replace("\n", " "))
+    md = "\n".join(lines)
+    print(md)
+    if a.md:
+        Path(a.md).parent.mkdir(parents=True, exist_ok=True)
+        Path(a.md).write_text(md + "\n")
+
+
+if __name__ == "__main__":
+    main()
