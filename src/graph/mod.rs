@@ -6,4 +6,4 @@ pub mod property;
 
 pub use csr::{Csr, CsrGraph, WeightView};
 pub use model::{EdgeData, InteractionKind, NodeData, NodeKind, Transaction, N_KINDS};
-pub use property::PropertyGraph;
+pub use property::{InteractionRow, PropertyGraph, NO_PLATFORM, ROW_HAS_SENTIMENT, ROW_HAS_TS};

@@ -6,6 +6,7 @@
 
 use super::model::{EdgeData, InteractionKind, NodeData, NodeKind};
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -65,6 +66,84 @@ impl Hasher for FastHasher {
 
 /// `HashMap` with [`FastHasher`].
 pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
+
+/// `InteractionRow::platform` of a row without a platform.
+pub const NO_PLATFORM: u32 = u32::MAX;
+
+/// One validated interaction row with resolved node ids, for
+/// [`PropertyGraph::add_interaction_rows`] (32 bytes).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct InteractionRow {
+    /// Source node.
+    pub s: u32,
+    /// Target node.
+    pub t: u32,
+    /// Unix seconds (meaningful when `flags & ROW_HAS_TS`).
+    pub ts: i64,
+    /// Row weight.
+    pub weight: f32,
+    /// Sentiment (meaningful when `flags & ROW_HAS_SENTIMENT`).
+    pub sentiment: f32,
+    /// Index into the caller's platform table, or [`NO_PLATFORM`].
+    pub platform: u32,
+    /// `InteractionKind::index()`.
+    pub kind: u8,
+    /// `ROW_HAS_TS | ROW_HAS_SENTIMENT`.
+    pub flags: u8,
+}
+
+/// `InteractionRow::flags`: the row has a timestamp.
+pub const ROW_HAS_TS: u8 = 1;
+/// `InteractionRow::flags`: the row has a sentiment.
+pub const ROW_HAS_SENTIMENT: u8 = 2;
+
+impl InteractionRow {
+    /// The timestamp, if the row has one.
+    #[inline]
+    pub fn timestamp(&self) -> Option<i64> {
+        (self.flags & ROW_HAS_TS != 0).then_some(self.ts)
+    }
+    /// The sentiment, if the row has one.
+    #[inline]
+    pub fn sentiment_value(&self) -> Option<f32> {
+        (self.flags & ROW_HAS_SENTIMENT != 0).then_some(self.sentiment)
+    }
+}
+
+/// Fold one interaction into an aggregated edge (shared by the row-by-row and bulk paths so
+/// both give bit-identical sums).
+#[inline]
+fn fold_row(
+    e: &mut EdgeData,
+    k: usize,
+    platform_bit: u64,
+    timestamp: Option<i64>,
+    weight: f32,
+    sentiment: Option<f32>,
+    half_life_secs: Option<f64>,
+) {
+    e.counts[k] = e.counts[k].saturating_add(1);
+    e.weight_sums[k] += weight;
+    e.platforms |= platform_bit;
+    if let Some(x) = sentiment {
+        e.sentiment_sum += x;
+        e.sentiment_n += 1;
+    }
+    if let Some(ts) = timestamp {
+        if let Some(h) = half_life_secs {
+            let w = 1.0;
+            if e.last_ts == i64::MIN || ts <= e.last_ts {
+                let base = if e.last_ts == i64::MIN { ts } else { e.last_ts };
+                e.recency_acc += w * (((ts - base) as f64) / h).exp2();
+            } else {
+                // Rescale the accumulator to the new anchor so it never overflows.
+                e.recency_acc = e.recency_acc * (((e.last_ts - ts) as f64) / h).exp2() + w;
+            }
+        }
+        e.first_ts = e.first_ts.min(ts);
+        e.last_ts = e.last_ts.max(ts);
+    }
+}
 
 /// Typed property graph with an id map from external ids to node indices.
 #[derive(Debug, Clone, Default)]
@@ -161,6 +240,11 @@ impl PropertyGraph {
 
     /// The aggregated edge for (s, t), created if missing.
     pub fn edge_mut(&mut self, s: u32, t: u32) -> &mut EdgeData {
+        // Bulk ingest (`add_interaction_rows`) adds edges without the pair map; rebuild it on
+        // the first single-edge update so the map only costs memory when someone needs it.
+        if self.edge_index.len() != self.graph.edge_count() {
+            self.rebuild_edge_index();
+        }
         let e = match self.edge_index.get(&(s, t)) {
             Some(&e) => e,
             None => {
@@ -194,27 +278,115 @@ impl PropertyGraph {
     ) {
         let bit = platform.map(|p| self.platform_bit(p)).unwrap_or(0);
         let e = self.edge_mut(s, t);
-        let k = kind.index();
-        e.counts[k] = e.counts[k].saturating_add(1);
-        e.weight_sums[k] += weight as f32;
-        e.platforms |= bit;
-        if let Some(x) = sentiment {
-            e.sentiment_sum += x as f32;
-            e.sentiment_n += 1;
+        fold_row(
+            e,
+            kind.index(),
+            bit,
+            timestamp,
+            weight as f32,
+            sentiment.map(|x| x as f32),
+            half_life_secs,
+        );
+    }
+
+    fn rebuild_edge_index(&mut self) {
+        let mut map = FastMap::default();
+        map.reserve(self.graph.edge_count());
+        for (i, e) in self.graph.raw_edges().iter().enumerate() {
+            map.insert(
+                (e.source().index() as u32, e.target().index() as u32),
+                i as u32,
+            );
         }
-        if let Some(ts) = timestamp {
-            if let Some(h) = half_life_secs {
-                let w = 1.0;
-                if e.last_ts == i64::MIN || ts <= e.last_ts {
-                    let base = if e.last_ts == i64::MIN { ts } else { e.last_ts };
-                    e.recency_acc += w * (((ts - base) as f64) / h).exp2();
-                } else {
-                    // Rescale the accumulator to the new anchor so it never overflows.
-                    e.recency_acc = e.recency_acc * (((e.last_ts - ts) as f64) / h).exp2() + w;
-                }
+        self.edge_index = map;
+    }
+
+    /// Record many interaction rows at once, exactly as calling [`add_interaction`] on each
+    /// row in slice order would (same edge order = first appearance of each pair, same
+    /// per-edge float sums in row order), but by sorting instead of one hash lookup per row:
+    /// rows are ordered by (source, target, row index) in parallel, each pair's rows are
+    /// folded in row order, and the edges are added in order of their first row.
+    /// `platform_bits[r.platform]` is the bit of a row's platform (see [`platform_bit`]).
+    ///
+    /// O(r log r) time, 16 bytes per row of scratch. Falls back to row-by-row when the graph
+    /// already has edges (the pair order would then depend on them).
+    ///
+    /// [`add_interaction`]: PropertyGraph::add_interaction
+    /// [`platform_bit`]: PropertyGraph::platform_bit
+    pub fn add_interaction_rows(
+        &mut self,
+        rows: &[InteractionRow],
+        platform_bits: &[u64],
+        half_life_secs: Option<f64>,
+    ) {
+        let bit_of = |r: &InteractionRow| {
+            if r.platform == NO_PLATFORM {
+                0
+            } else {
+                platform_bits.get(r.platform as usize).copied().unwrap_or(0)
             }
-            e.first_ts = e.first_ts.min(ts);
-            e.last_ts = e.last_ts.max(ts);
+        };
+        if self.graph.edge_count() > 0 || u32::try_from(rows.len()).is_err() {
+            for r in rows {
+                let bit = bit_of(r);
+                let e = self.edge_mut(r.s, r.t);
+                fold_row(
+                    e,
+                    usize::from(r.kind),
+                    bit,
+                    r.timestamp(),
+                    r.weight,
+                    r.sentiment_value(),
+                    half_life_secs,
+                );
+            }
+            return;
+        }
+        let mut order: Vec<(u64, u32)> = rows
+            .par_iter()
+            .enumerate()
+            .map(|(i, r)| ((u64::from(r.s) << 32) | u64::from(r.t), i as u32))
+            .collect();
+        // Keys are unique (row index), so the unstable sort is deterministic.
+        order.par_sort_unstable();
+        let mut starts: Vec<usize> = Vec::new();
+        for (i, w) in order.iter().enumerate() {
+            if i == 0 || order[i - 1].0 != w.0 {
+                starts.push(i);
+            }
+        }
+        starts.push(order.len());
+        let mut edges: Vec<(u32, EdgeData)> = starts
+            .par_windows(2)
+            .map(|g| {
+                let group = &order[g[0]..g[1]];
+                let mut e = EdgeData::default();
+                for &(_, i) in group {
+                    let r = &rows[i as usize];
+                    fold_row(
+                        &mut e,
+                        usize::from(r.kind),
+                        bit_of(r),
+                        r.timestamp(),
+                        r.weight,
+                        r.sentiment_value(),
+                        half_life_secs,
+                    );
+                }
+                (group[0].1, e)
+            })
+            .collect();
+        drop(order);
+        drop(starts);
+        edges.par_sort_unstable_by_key(|&(first, _)| first);
+        self.graph.reserve_edges(edges.len());
+        for (first, e) in edges {
+            let r = &rows[first as usize];
+            self.graph.add_edge(
+                NodeIndex::new(r.s as usize),
+                NodeIndex::new(r.t as usize),
+                e,
+            );
         }
     }
 

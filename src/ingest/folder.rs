@@ -19,9 +19,13 @@ use super::table::{read_table, Row};
 use super::values::{bad_num, bad_ts, parse_finite, parse_ts};
 use super::{reader, Dataset, IngestOptions, IngestReport, InputFile};
 use crate::error::{Error, RecordError, Result};
-use crate::graph::{InteractionKind, NodeKind, PropertyGraph, Transaction};
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use crate::graph::property::FastMap;
+use crate::graph::{
+    InteractionKind, InteractionRow, NodeKind, PropertyGraph, Transaction, NO_PLATFORM,
+    ROW_HAS_SENTIMENT, ROW_HAS_TS,
+};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Columns of interactions.* (first name canonical, then accepted aliases).
@@ -54,23 +58,6 @@ pub const TRANSACTION_COLUMNS: [&[&str]; 5] = [
     &["order_id"],
     &["category"],
 ];
-
-/// A hasher for keys that are already well-mixed 64-bit hashes.
-#[derive(Default)]
-struct PreHashed(u64);
-impl Hasher for PreHashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8) ^ u64::from(b);
-        }
-    }
-    fn write_u64(&mut self, x: u64) {
-        self.0 = x;
-    }
-}
 
 /// Find `<role>.{csv,tsv,jsonl,ndjson}[.gz]` in a folder.
 fn find_role(dir: &Path, role: &str) -> Result<Option<PathBuf>> {
@@ -114,14 +101,13 @@ struct Loader<'o> {
     /// customers.* was given: unknown ids are rejects, not new customers.
     closed: bool,
     /// `platform:handle` → node.
-    handles: HashMap<String, u32>,
+    handles: FastMap<String, u32>,
     /// bare handle → node (None when ambiguous across platforms).
-    bare: HashMap<String, Option<u32>>,
+    bare: FastMap<String, Option<u32>>,
     /// Per-node numeric values of extra customer columns.
     numeric: BTreeMap<String, Vec<Option<f64>>>,
     /// Extra customer columns that had a non-numeric value.
     non_numeric: HashSet<String>,
-    seen_rows: HashSet<u64, BuildHasherDefault<PreHashed>>,
     transactions: Vec<Transaction>,
 }
 
@@ -140,11 +126,10 @@ impl<'o> Loader<'o> {
             g: PropertyGraph::new(),
             report: IngestReport::default(),
             closed: false,
-            handles: HashMap::new(),
-            bare: HashMap::new(),
+            handles: FastMap::default(),
+            bare: FastMap::default(),
             numeric: BTreeMap::new(),
             non_numeric: HashSet::new(),
-            seen_rows: HashSet::default(),
             transactions: Vec::new(),
         }
     }
@@ -162,24 +147,13 @@ impl<'o> Loader<'o> {
 
     /// Resolve an id or handle; `create` makes a new customer for an unknown id.
     fn resolve(&mut self, id: &str, platform: Option<&str>, create: bool) -> Option<u32> {
-        if let Some(v) = self.g.index_of(id) {
+        let look = Lookup {
+            g: &self.g,
+            handles: &self.handles,
+            bare: &self.bare,
+        };
+        if let Some(v) = look.get(id, platform) {
             return Some(v);
-        }
-        if !self.handles.is_empty() {
-            let h = id.trim_start_matches('@');
-            if let Some((p, rest)) = h.split_once(':') {
-                if let Some(&v) = self.handles.get(&handle_key(p, rest)) {
-                    return Some(v);
-                }
-            }
-            if let Some(p) = platform {
-                if let Some(&v) = self.handles.get(&handle_key(p, h)) {
-                    return Some(v);
-                }
-            }
-            if let Some(&Some(v)) = self.bare.get(h) {
-                return Some(v);
-            }
         }
         if create && !self.closed {
             return Some(self.g.ensure_node(id, NodeKind::Customer));
@@ -332,9 +306,22 @@ impl<'o> Loader<'o> {
         self.push_file(path, "identities", c.rows, c.rejected)
     }
 
+    /// Interaction rows are validated while reading (sequential: the CSV reader is), but ids
+    /// are resolved, duplicates counted and edges aggregated in bulk:
+    /// * with a customer master list (`closed`), resolving never creates nodes, so ids are
+    ///   buffered and resolved in parallel batches; their rejects are merged back in line order;
+    /// * without one, ids are resolved (and new customers created) in row order, as always;
+    /// * duplicates are counted by sorting the row hashes, edges are built by
+    ///   [`PropertyGraph::add_interaction_rows`] (sort by pair instead of a hash lookup per row).
+    ///
+    /// Every count, reject and edge is the same as handling the rows one by one.
     fn interactions(&mut self, path: &Path) -> Result<()> {
         let mut rejects = Vec::new();
         let opts = self.opts;
+        let defer = self.closed;
+        let mut acc = RowSink::default();
+        let mut pending = Pending::default();
+        let file = path.display().to_string();
         let c = read_table(
             path,
             &INTERACTION_COLUMNS,
@@ -395,60 +382,98 @@ impl<'o> Loader<'o> {
                         }
                     },
                 };
+                let plat = platform.map_or(NO_PLATFORM, |p| acc.intern_platform(p));
+                let fields = Fields {
+                    kind,
+                    plat,
+                    ts,
+                    weight,
+                    sentiment,
+                };
+                if defer {
+                    pending.cols = (row.col(0), row.col(1));
+                    pending.push(row.line, src, dst, fields);
+                    if pending.items.len() >= RESOLVE_BATCH {
+                        let look = Lookup {
+                            g: &self.g,
+                            handles: &self.handles,
+                            bare: &self.bare,
+                        };
+                        pending.flush(&look, &file, opts, &mut acc);
+                    }
+                    return Ok(());
+                }
                 let s = self
                     .resolve(src, platform, true)
                     .ok_or_else(|| row.reject(Some(0), unknown_id(src)))?;
                 let t = self
                     .resolve(dst, platform, true)
                     .ok_or_else(|| row.reject(Some(1), unknown_id(dst)))?;
-                if opts.since.is_some_and(|x| ts < x) || opts.until.is_some_and(|x| ts >= x) {
-                    self.report.outside_window += 1;
-                    return Ok(());
-                }
-                // Lower-case only when needed: most exports already are.
-                let pl: Option<std::borrow::Cow<'_, str>> = platform.map(|p| {
-                    if p.bytes().any(|b| b.is_ascii_uppercase()) {
-                        std::borrow::Cow::Owned(p.to_ascii_lowercase())
-                    } else {
-                        std::borrow::Cow::Borrowed(p)
-                    }
-                });
-                let key = row_hash(s, t, kind, pl.as_deref(), ts, weight, sentiment);
-                if !self.seen_rows.insert(key) {
-                    self.report.duplicates += 1;
-                }
-                if s == t {
-                    self.report.self_loops += 1;
-                }
-                self.report.min_ts = Some(self.report.min_ts.map_or(ts, |m| m.min(ts)));
-                self.report.max_ts = Some(self.report.max_ts.map_or(ts, |m| m.max(ts)));
-                self.g.add_interaction(
-                    s,
-                    t,
-                    kind,
-                    pl.as_deref(),
-                    Some(ts),
-                    weight,
-                    sentiment,
-                    opts.half_life_secs,
-                );
-                self.report.interactions += 1;
-                match pl {
-                    Some(p) => match self.report.platform_rows.get_mut(p.as_ref()) {
-                        Some(c) => *c += 1,
-                        None => {
-                            self.report.platform_rows.insert(p.into_owned(), 1);
-                        }
-                    },
-                    None => *self.report.platform_rows.entry(String::new()).or_default() += 1,
-                }
+                acc.accept(s, t, &fields, opts);
                 Ok(())
             },
         )?;
-        // The duplicate detector is only needed while reading interactions.
-        self.seen_rows = HashSet::default();
+        let look = Lookup {
+            g: &self.g,
+            handles: &self.handles,
+            bare: &self.bare,
+        };
+        pending.flush(&look, &file, opts, &mut acc);
+        let late = std::mem::take(&mut pending.rejects);
+        let rejected = c.rejected + late.len() as u64;
+        let rejects = merge_by_line(rejects, late);
+        drop(pending);
+        let RowSink {
+            rows,
+            mut hashes,
+            outside,
+            platforms,
+            ..
+        } = acc;
+        self.report.outside_window += outside;
+        hashes.par_sort_unstable();
+        let distinct = hashes
+            .iter()
+            .enumerate()
+            .filter(|&(i, h)| i == 0 || hashes[i - 1] != *h)
+            .count();
+        self.report.duplicates += (hashes.len() - distinct) as u64;
+        drop(hashes);
+        // Platform bits in order of first appearance among accepted rows (as row-by-row).
+        let mut bits: Vec<Option<u64>> = vec![None; platforms.len()];
+        let mut per_platform = vec![0u64; platforms.len()];
+        let mut no_platform = 0u64;
+        for r in &rows {
+            if r.platform == NO_PLATFORM {
+                no_platform += 1;
+            } else {
+                let i = r.platform as usize;
+                per_platform[i] += 1;
+                if bits[i].is_none() {
+                    bits[i] = Some(self.g.platform_bit(&platforms[i]));
+                }
+            }
+            if r.s == r.t {
+                self.report.self_loops += 1;
+            }
+            self.report.min_ts = Some(self.report.min_ts.map_or(r.ts, |m| m.min(r.ts)));
+            self.report.max_ts = Some(self.report.max_ts.map_or(r.ts, |m| m.max(r.ts)));
+        }
+        for (name, &n) in platforms.iter().zip(&per_platform) {
+            if n > 0 {
+                *self.report.platform_rows.entry(name.clone()).or_default() += n;
+            }
+        }
+        if no_platform > 0 {
+            *self.report.platform_rows.entry(String::new()).or_default() += no_platform;
+        }
+        let bits: Vec<u64> = bits.into_iter().map(Option::unwrap_or_default).collect();
+        self.g
+            .add_interaction_rows(&rows, &bits, opts.half_life_secs);
+        self.report.interactions += rows.len() as u64;
+        drop(rows);
         self.report.rejects.extend(rejects);
-        self.push_file(path, "interactions", c.rows, c.rejected)
+        self.push_file(path, "interactions", c.rows, rejected)
     }
 
     fn transactions(&mut self, path: &Path) -> Result<()> {
@@ -576,6 +601,198 @@ fn row_hash(
         }
     }
     h
+}
+
+/// Rows buffered before their ids are resolved in parallel (bounds the id buffer).
+const RESOLVE_BATCH: usize = 1 << 18;
+
+/// The validated value fields of one interaction row.
+struct Fields {
+    kind: InteractionKind,
+    plat: u32,
+    ts: i64,
+    weight: f64,
+    sentiment: Option<f64>,
+}
+
+/// Accepted interaction rows, their duplicate-detection hashes and the platform table.
+#[derive(Default)]
+struct RowSink {
+    rows: Vec<InteractionRow>,
+    hashes: Vec<u64>,
+    outside: u64,
+    /// Lower-cased platform names in order of first appearance in valid rows.
+    platforms: Vec<String>,
+    platform_ids: FastMap<String, u32>,
+}
+
+impl RowSink {
+    fn intern_platform(&mut self, p: &str) -> u32 {
+        // Lower-case only when needed: most exports already are.
+        let lower: std::borrow::Cow<'_, str> = if p.bytes().any(|b| b.is_ascii_uppercase()) {
+            std::borrow::Cow::Owned(p.to_ascii_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(p)
+        };
+        if let Some(&i) = self.platform_ids.get(lower.as_ref()) {
+            return i;
+        }
+        let i = self.platforms.len() as u32;
+        self.platforms.push(lower.to_string());
+        self.platform_ids.insert(lower.into_owned(), i);
+        i
+    }
+
+    /// Build the stored row (None when outside the time window) and its hash.
+    fn make(
+        platforms: &[String],
+        s: u32,
+        t: u32,
+        f: &Fields,
+        opts: &IngestOptions,
+    ) -> Option<(InteractionRow, u64)> {
+        if opts.since.is_some_and(|x| f.ts < x) || opts.until.is_some_and(|x| f.ts >= x) {
+            return None;
+        }
+        let pl = platforms.get(f.plat as usize).map(String::as_str);
+        let h = row_hash(s, t, f.kind, pl, f.ts, f.weight, f.sentiment);
+        let row = InteractionRow {
+            s,
+            t,
+            ts: f.ts,
+            weight: f.weight as f32,
+            sentiment: f.sentiment.map_or(0.0, |x| x as f32),
+            platform: f.plat,
+            kind: f.kind.index() as u8,
+            flags: ROW_HAS_TS
+                | if f.sentiment.is_some() {
+                    ROW_HAS_SENTIMENT
+                } else {
+                    0
+                },
+        };
+        Some((row, h))
+    }
+
+    fn accept(&mut self, s: u32, t: u32, f: &Fields, opts: &IngestOptions) {
+        match Self::make(&self.platforms, s, t, f, opts) {
+            Some((row, h)) => {
+                self.rows.push(row);
+                self.hashes.push(h);
+            }
+            None => self.outside += 1,
+        }
+    }
+}
+
+/// Read-only id resolution (no node creation), shareable across threads.
+struct Lookup<'a> {
+    g: &'a PropertyGraph,
+    handles: &'a FastMap<String, u32>,
+    bare: &'a FastMap<String, Option<u32>>,
+}
+
+impl Lookup<'_> {
+    /// Same rules as `Loader::resolve` without creation.
+    fn get(&self, id: &str, platform: Option<&str>) -> Option<u32> {
+        if let Some(v) = self.g.index_of(id) {
+            return Some(v);
+        }
+        if !self.handles.is_empty() {
+            let h = id.trim_start_matches('@');
+            if let Some((p, rest)) = h.split_once(':') {
+                if let Some(&v) = self.handles.get(&handle_key(p, rest)) {
+                    return Some(v);
+                }
+            }
+            if let Some(p) = platform {
+                if let Some(&v) = self.handles.get(&handle_key(p, h)) {
+                    return Some(v);
+                }
+            }
+            if let Some(&Some(v)) = self.bare.get(h) {
+                return Some(v);
+            }
+        }
+        None
+    }
+}
+
+/// Interaction rows whose ids wait for parallel resolution.
+#[derive(Default)]
+struct Pending {
+    /// Source and target ids, back to back.
+    ids: String,
+    items: Vec<(u64, usize, usize, usize, Fields)>,
+    /// 1-based columns of source and target (for rejects).
+    cols: (u64, u64),
+    /// Unknown-id rejects, in line order.
+    rejects: Vec<RecordError>,
+}
+
+impl Pending {
+    fn push(&mut self, line: u64, src: &str, dst: &str, f: Fields) {
+        let a = self.ids.len();
+        self.ids.push_str(src);
+        let b = self.ids.len();
+        self.ids.push_str(dst);
+        self.items.push((line, a, b, self.ids.len(), f));
+    }
+
+    fn flush(&mut self, look: &Lookup<'_>, file: &str, opts: &IngestOptions, acc: &mut RowSink) {
+        let ids = self.ids.as_str();
+        let cols = self.cols;
+        let platforms = &acc.platforms;
+        let out: Vec<std::result::Result<Option<(InteractionRow, u64)>, RecordError>> = self
+            .items
+            .par_iter()
+            .map(|(line, a, b, c, f)| {
+                let (src, dst) = (&ids[*a..*b], &ids[*b..*c]);
+                let pl = platforms.get(f.plat as usize).map(String::as_str);
+                let reject = |column: u64, id: &str| RecordError {
+                    file: file.to_string(),
+                    line: *line,
+                    column,
+                    message: unknown_id(id),
+                };
+                let s = look.get(src, pl).ok_or_else(|| reject(cols.0, src))?;
+                let t = look.get(dst, pl).ok_or_else(|| reject(cols.1, dst))?;
+                Ok(RowSink::make(platforms, s, t, f, opts))
+            })
+            .collect();
+        for r in out {
+            match r {
+                Ok(Some((row, h))) => {
+                    acc.rows.push(row);
+                    acc.hashes.push(h);
+                }
+                Ok(None) => acc.outside += 1,
+                Err(e) => self.rejects.push(e),
+            }
+        }
+        self.items.clear();
+        self.ids.clear();
+    }
+}
+
+/// Merge two reject lists that are each in line order (one reject per row at most).
+fn merge_by_line(a: Vec<RecordError>, b: Vec<RecordError>) -> Vec<RecordError> {
+    if b.is_empty() {
+        return a;
+    }
+    if a.is_empty() {
+        return b;
+    }
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let mut b = b.into_iter().peekable();
+    for x in a {
+        while let Some(y) = b.next_if(|y| y.line < x.line) {
+            out.push(y);
+        }
+        out.push(x);
+    }
+    out.extend(b);
+    out
 }
 
 /// Load a dataset folder.
