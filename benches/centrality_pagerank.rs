@@ -1,11 +1,14 @@
 //! Kernel timings of kolgraph's PageRank and sampled betweenness on a plain edge list, without the
 //! property-graph ingest (the CSR is built straight from the file), for benches/centrality.sh.
 //!
-//! Usage: `cargo bench --bench centrality_pagerank -- GRAPH.el [--directed] [--samples K] [--threads T]`
+//! Usage: `cargo bench --bench centrality_pagerank -- GRAPH.el [--directed] [--samples K] [--threads T]
+//! [--repeats R] [--exact-too] [--no-bc]`
 //! Prints one `KOLGRAPH key=value ...` line per measurement (seconds, iterations, peak RSS in MiB).
+//! Peak RSS per operation: the counter is reset before the operation (`/proc/self/clear_refs`), so
+//! it is the peak during that operation with the loaded CSR included, as peers.py measures.
 
 use kolgraph::algo::centrality::betweenness::{betweenness, BetweennessConfig};
-use kolgraph::algo::centrality::pagerank::{pagerank, PageRankConfig};
+use kolgraph::algo::centrality::pagerank::{pagerank, PageRankConfig, PrPrecision};
 use kolgraph::graph::CsrGraph;
 use std::io::BufRead;
 use std::time::Instant;
@@ -21,6 +24,12 @@ fn peak_rss_mib() -> f64 {
             })
         })
         .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+/// Reset the peak-RSS counter to the current RSS (as peers.py does before each operation), so the
+/// next `peak_rss_mib()` is the peak of that operation, loaded graph included.
+fn reset_peak() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -83,28 +92,42 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         peak_rss_mib()
     );
     // L1 < 1e-6 on the probability vector, as the peers are run (NetworkX tol = 1e-6 / n).
-    let cfg = PageRankConfig {
-        tolerance: 1e-6 / g.n() as f64,
-        max_iterations: 1000,
-        ..Default::default()
+    let modes: Vec<PrPrecision> = if args.iter().any(|a| a == "--exact-too") {
+        vec![PrPrecision::Fast, PrPrecision::Exact]
+    } else {
+        vec![PrPrecision::Fast]
     };
-    for _ in 0..2 {
-        let t = Instant::now();
-        let r = pool.install(|| pagerank(&g, &cfg, None))?;
-        let s = t.elapsed().as_secs_f64();
-        println!(
-            "KOLGRAPH op=pagerank threads={threads} seconds={s:.3} iterations={} s_per_iter={:.4} residual={:.2e} converged={} peak_mib={:.0}",
-            r.iterations,
-            s / r.iterations as f64,
-            r.residual,
-            r.converged,
-            peak_rss_mib()
-        );
+    let repeats = opt("--repeats").unwrap_or(2);
+    for precision in modes {
+        let cfg = PageRankConfig {
+            tolerance: 1e-6 / g.n() as f64,
+            max_iterations: 1000,
+            precision,
+            ..Default::default()
+        };
+        for _ in 0..repeats {
+            reset_peak();
+            let t = Instant::now();
+            let r = pool.install(|| pagerank(&g, &cfg, None))?;
+            let s = t.elapsed().as_secs_f64();
+            println!(
+                "KOLGRAPH op=pagerank precision={precision:?} threads={threads} seconds={s:.3} iterations={} s_per_iter={:.4} residual={:.2e} converged={} peak_mib={:.0}",
+                r.iterations,
+                s / r.iterations as f64,
+                r.residual,
+                r.converged,
+                peak_rss_mib()
+            );
+        }
+    }
+    if args.iter().any(|a| a == "--no-bc") {
+        return Ok(());
     }
     let bc = BetweennessConfig {
         samples: Some(samples),
         ..Default::default()
     };
+    reset_peak();
     let t = Instant::now();
     let r = pool.install(|| betweenness(&g, &bc, 42))?;
     println!(

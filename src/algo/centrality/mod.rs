@@ -15,6 +15,7 @@ pub mod hits;
 pub mod kcore;
 pub mod leaderrank;
 pub mod pagerank;
+pub(crate) mod relabel;
 
 use crate::error::{Error, Result};
 use crate::graph::CsrGraph;
