@@ -98,6 +98,7 @@ fn consumer_led_and_brand_led() {
     // A stricter threshold relabels the brand community.
     let strict = ProfileConfig {
         brand_threshold: 1.01,
+        brand_z: f64::INFINITY,
         ..ProfileConfig::default()
     };
     let prof2 = community::profile(&ds, &g, &part, &strict);

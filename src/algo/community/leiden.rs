@@ -280,20 +280,22 @@ fn leiden_pass(
 ) -> (Vec<u32>, u32) {
     let n = g0.n();
     let mut membership: Vec<u32> = (0..n as u32).collect(); // original node -> level node
-    let mut level_graph = g0.clone();
+                                                            // Level 0 works on `g0` itself (no copy: it is the largest graph); later levels own theirs.
+    let mut owned: Option<LevelGraph> = None;
     let mut comm = init.to_vec();
     let mut levels = 0u32;
     loop {
+        let level_graph = owned.as_ref().unwrap_or(g0);
         let unit = (u64::from(iteration) << 32) | u64::from(levels);
         let mut rng = rng_for(seed, Stream::Leiden, unit);
-        move_nodes_fast(&level_graph, &mut comm, gp, &mut rng);
+        move_nodes_fast(level_graph, &mut comm, gp, &mut rng);
         let k = renumber(&mut comm);
         levels += 1;
         let ln = level_graph.n();
         if k == ln || levels >= cfg.max_levels {
             break;
         }
-        let mut refined = refine(&level_graph, &comm, gp, cfg.theta, &mut rng);
+        let mut refined = refine(level_graph, &comm, gp, cfg.theta, &mut rng);
         let kr = renumber(&mut refined);
         let (part, kp) = if kr < ln {
             (refined, kr)
@@ -308,7 +310,8 @@ fn leiden_pass(
         for m in membership.iter_mut() {
             *m = part[*m as usize];
         }
-        level_graph = level_graph.aggregate(&part, kp);
+        let next_graph = level_graph.aggregate(&part, kp);
+        owned = Some(next_graph);
         comm = next;
     }
     let mut out: Vec<u32> = membership.iter().map(|&m| comm[m as usize]).collect();

@@ -6,6 +6,7 @@ use crate::cli::{Ctx, ExitStatus, InputArgs, OutputArgs};
 use crate::graph::CsrGraph;
 use crate::ingest::Dataset;
 use crate::output::table::{emit, fmt_f, Table};
+use crate::output::OutputFormat;
 use serde_json::json;
 
 /// Which table `--format table|csv` prints (JSON always carries both).
@@ -28,7 +29,8 @@ pub enum View {
 
 Community ids are dense: 0 is the largest community (ties: smallest member). Type: brand-led when
 brand centricity >= --brand-threshold (share of interaction weight touching brand/staff accounts,
-or a brand/staff hub's share of internal weight), else consumer-led. Leader rank: position by
+or a brand/staff hub's share of internal weight), or when that share is at least --brand-lift times
+the rest of the graph's with binomial z >= --brand-z; else consumer-led. Leader rank: position by
 PageRank inside the community's own directed subgraph.")]
 pub struct Args {
     #[command(flatten)]
@@ -64,6 +66,7 @@ fn communities_table(ds: &Dataset, part: &Partition, prof: &Profiles, top: usize
         "staff",
         "type",
         "brand_centricity",
+        "brand_lift",
         "internal_w",
         "external_w",
         "q_contrib",
@@ -82,6 +85,7 @@ fn communities_table(ds: &Dataset, part: &Partition, prof: &Profiles, top: usize
             p.staff_accounts.to_string(),
             p.kind.as_str().to_string(),
             fmt_f(p.brand_centricity, 3),
+            fmt_f(p.brand_lift, 2),
             fmt_f(p.internal_weight, 2),
             fmt_f(p.external_weight, 2),
             fmt_f(p.modularity_contribution, 4),
@@ -140,6 +144,19 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
         )
         .into());
     }
+    if !(args.profile.brand_lift.is_finite() && args.profile.brand_lift >= 0.0) {
+        return Err(crate::Error::param(
+            "--brand-lift",
+            args.profile.brand_lift,
+            "a finite number >= 0",
+        )
+        .into());
+    }
+    if !args.profile.brand_z.is_finite() {
+        return Err(
+            crate::Error::param("--brand-z", args.profile.brand_z, "a finite number").into(),
+        );
+    }
     let ds = args.input.load(ctx)?;
     if ds.graph.node_count() == 0 {
         return Err(crate::Error::EmptyGraph("no nodes to partition".into()).into());
@@ -163,11 +180,26 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
         (community::Method::Lpa, _) | (_, community::Objective::Cpm) => 1.0,
         _ => args.config.resolution,
     };
+    // The level graphs are gone; the undirected view is not needed any more either (profiles
+    // build their own), so free it before profiling to keep the peak down.
+    drop(und);
     let prof = community::profile(&ds, &g, &part, &pcfg);
-    let table = match args.view {
-        View::Communities => communities_table(&ds, &part, &prof, args.top),
-        View::Members => members_table(&ds, &part, &prof),
-    };
+    drop(g);
+    // Build only what the chosen format prints: the JSON document of a million members is several
+    // hundred MB of `serde_json::Value`s, the members table a few tens.
+    if args.output.format != OutputFormat::Json {
+        let table = match args.view {
+            View::Communities => communities_table(&ds, &part, &prof, args.top),
+            View::Members => members_table(&ds, &part, &prof),
+        };
+        emit(
+            args.output.format,
+            args.output.output.as_deref(),
+            &table,
+            &serde_json::Value::Null,
+        )?;
+        return Ok(ExitStatus::Success);
+    }
     let comms: Vec<_> = prof
         .communities
         .iter()
@@ -181,6 +213,8 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
                 "type": p.kind,
                 "brand_centricity": p.brand_centricity,
                 "brand_share": p.brand_share,
+                "brand_lift": p.brand_lift,
+                "brand_z": p.brand_z,
                 "hub": ds.graph.id(p.hub),
                 "hub_share": p.hub_share,
                 "hub_asymmetry": p.hub_asymmetry,
@@ -226,7 +260,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
     emit(
         args.output.format,
         args.output.output.as_deref(),
-        &table,
+        &Table::new(["id"]),
         &doc,
     )?;
     Ok(ExitStatus::Success)
