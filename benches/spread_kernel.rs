@@ -2,7 +2,10 @@
 //! weighted cascade p(u→v) = 1/deg(v), undirected input, R forward Monte Carlo runs from the K
 //! highest-degree seeds, then N reverse-reachable sets, each with 1 and 2 threads; then IMM.
 //!
-//!   cargo bench --bench spread_kernel -- GRAPH.el [--sims R] [--seeds K] [--rr N] [--imm-k K] [--eps E]
+//!   cargo bench --bench spread_kernel -- GRAPH.el [--directed] [--sims R] [--seeds K] [--rr N] [--imm-k K] [--eps E] [--imm-only]
+//!
+//! `--directed`: each line `s t` is an interaction s → t (duplicates merged), word of mouth
+//! flows t → s as in kolgraph (weighted cascade over the spread direction).
 #![allow(clippy::unwrap_used)]
 
 use kolgraph::algo::diffusion::probability::{EdgeProbabilities, ProbabilityModel};
@@ -38,6 +41,8 @@ fn main() {
     let nrr: u64 = arg(&args, "--rr", 200_000);
     let imm_k: usize = arg(&args, "--imm-k", 50);
     let eps: f64 = arg(&args, "--eps", 0.1);
+    let directed = args.iter().any(|a| a == "--directed");
+    let imm_only = args.iter().any(|a| a == "--imm-only");
     let t = Instant::now();
     let f = std::io::BufReader::new(std::fs::File::open(path).unwrap());
     let mut edges = Vec::new();
@@ -57,7 +62,13 @@ fn main() {
             edges.push((a, b, 1.0f32));
         }
     }
-    let g = CsrGraph::from_undirected_edges(n as usize, &edges, false);
+    let g = if directed {
+        edges.sort_unstable_by_key(|&(a, b, _)| (a, b));
+        edges.dedup_by_key(|&mut (a, b, _)| (a, b));
+        CsrGraph::from_arcs(n as usize, &edges, false)
+    } else {
+        CsrGraph::from_undirected_edges(n as usize, &edges, false)
+    };
     drop(edges);
     let probs = EdgeProbabilities::build(&g, None, ProbabilityModel::WeightedCascade).unwrap();
     println!(
@@ -68,7 +79,7 @@ fn main() {
     );
     let deg: Vec<f64> = (0..g.n() as u32).map(|v| g.out.degree(v) as f64).collect();
     let seeds: Vec<u32> = rank_order(&deg).into_iter().take(k).collect();
-    for threads in [1, 2] {
+    for threads in if imm_only { vec![] } else { vec![1, 2] } {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
@@ -102,10 +113,12 @@ fn main() {
         let t = Instant::now();
         let r = imm(&g, &probs, false, imm_k, eps, 1.0, 200_000_000, 1);
         println!(
-            "RESULT imm k={imm_k} eps={eps} threads={}  {:.2} s  rr_sets={} mean RR size {:.2} estimated spread {:.0}",
+            "RESULT imm k={imm_k} eps={eps} threads={}  {:.2} s  rr_sets(theta)={} lower_bound={:.1} capped={} mean RR size {:.2} estimated spread {:.0}",
             rayon::current_num_threads(),
             t.elapsed().as_secs_f64(),
             r.rr_sets,
+            r.lower_bound,
+            r.capped,
             r.mean_rr_size,
             r.marginal_gains.iter().sum::<f64>()
         );

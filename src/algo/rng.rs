@@ -32,10 +32,28 @@ pub fn unit_f64(h: u64) -> f64 {
     (h >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
-/// The coin of edge `e` in run `r`: uniform in [0, 1).
+/// Key of Monte Carlo run `run`: `mix64(mix64(seed) ^ run)`, computed once per run.
+#[inline]
+pub fn run_key(seed: u64, run: u64) -> u64 {
+    mix64(mix64(seed) ^ run)
+}
+
+/// The hash of edge `e` under a run key: the wyrand output (Wang Yi's generator, a Weyl sequence
+/// finished by one 64×64→128-bit multiply, which passes BigCrush and PractRand) at position
+/// `e + 1` of the sequence started at `key`. Counter-based, so one multiply-xor per edge.
+#[inline]
+pub fn edge_hash(key: u64, e: u64) -> u64 {
+    let s = key.wrapping_add(e.wrapping_add(1).wrapping_mul(0xA076_1D64_78BD_642F));
+    let t = u128::from(s) * u128::from(s ^ 0xE703_7ED1_A0B4_28DB);
+    (t >> 64) as u64 ^ t as u64
+}
+
+/// The coin of edge `e` in run `r`: uniform on the 2³²-point grid of [0, 1) (the high 32 bits
+/// of `edge_hash(run_key(seed, r), e)`), so `coin < p` is one integer compare against a
+/// per-edge threshold `⌈p·2³²⌉`.
 #[inline]
 pub fn coin(seed: u64, run: u64, edge: u64) -> f64 {
-    unit_f64(hash3(seed, run, edge))
+    (edge_hash(run_key(seed, run), edge) >> 32) as f64 * (1.0 / 4_294_967_296.0)
 }
 
 /// Named random streams, so two algorithms never share one.

@@ -3,9 +3,11 @@
 //! probability. Equivalent to reachability in the live-edge world of run r (arc e live iff
 //! `coin(seed, r, e) < p_e`), which is how it is computed: a BFS that draws the coin of an arc only
 //! when its head is still inactive (the coin does not depend on when it is drawn).
+//! The arcs are read as packed `(target, threshold − 1)` pairs ([`super::packed_arcs`]): one 8-byte
+//! load and, for an inactive head, one multiply-xor hash and an integer compare per arc.
 //! Time O(active nodes + their arcs) per run; space O(n) per worker.
 
-use super::{arc_hash, live, run_key, RunRecord, Workspace};
+use super::{arc_hash, run_key, RunRecord, Workspace};
 use crate::algo::NodeId;
 use crate::graph::CsrGraph;
 
@@ -13,7 +15,7 @@ use crate::graph::CsrGraph;
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn run(
     g: &CsrGraph,
-    thr: &[u64],
+    arcs: &[(u32, u32)],
     seeds: &[NodeId],
     seed: u64,
     r: u64,
@@ -31,7 +33,6 @@ pub(crate) fn run(
     }
     rec.steps.push((ws.queue.len() as u32, 0));
     let offs = &g.inc.offsets;
-    let tg = &g.inc.targets;
     let mut head = 0;
     let mut step = 0u32;
     while head < ws.queue.len() && (max_steps == 0 || step < max_steps) {
@@ -39,9 +40,10 @@ pub(crate) fn run(
         while head < end {
             let v = ws.queue[head] as usize;
             head += 1;
-            for i in offs[v] as usize..offs[v + 1] as usize {
-                let u = tg[i] as usize;
-                if ws.stamp[u] != ep && live(arc_hash(key, i as u64), thr[i]) {
+            let b = offs[v] as usize;
+            for (i, &(u, m1)) in arcs[b..offs[v + 1] as usize].iter().enumerate() {
+                let u = u as usize;
+                if ws.stamp[u] != ep && (arc_hash(key, (b + i) as u64) >> 32) as u32 <= m1 {
                     ws.stamp[u] = ep;
                     ws.queue.push(u as NodeId);
                 }

@@ -22,7 +22,7 @@ pub mod lt;
 pub mod probability;
 pub mod sir;
 
-use crate::algo::rng::{hash3, mix64};
+use crate::algo::rng::{self, hash3};
 use crate::algo::NodeId;
 use crate::error::{Error, Result};
 use crate::graph::CsrGraph;
@@ -150,34 +150,52 @@ pub struct SpreadEstimate {
     pub per_step_negative: Vec<f64>,
 }
 
-/// Key of run `r`: `hash3(seed, r, e) == arc_hash(run_key(seed, r), e)`, so the per-arc cost of a
-/// coin is one mixing round (checked against `rng::hash3` in the tests).
+/// Key of run `r` (see [`rng::run_key`](crate::algo::rng::run_key)); `coin(seed, r, e)` is the
+/// high half of `arc_hash(run_key(seed, r), e)` as a fraction of 2³².
 #[inline]
 pub fn run_key(seed: u64, r: u64) -> u64 {
-    mix64(mix64(seed) ^ r)
+    rng::run_key(seed, r)
 }
 
-/// The hash of arc `e` in the run with key `key` (see [`run_key`]).
+/// The hash of arc `e` in the run with key `key` (see [`run_key`]): one multiply-xor mix.
 #[inline]
 pub fn arc_hash(key: u64, e: u64) -> u64 {
-    mix64(key ^ e.wrapping_mul(0xD6E8_FEB8_6659_FD93))
+    rng::edge_hash(key, e)
 }
 
-/// Integer threshold of a probability: `coin < p` ⇔ `(hash >> 11) < threshold(p)`.
+/// Integer threshold of a probability: `coin < p` ⇔ `(hash >> 32) < threshold(p)`
+/// (`⌈p·2³²⌉`, 0 for p ≤ 0, 2³² for p ≥ 1).
 #[inline]
 pub fn threshold(p: f32) -> u64 {
-    let x = f64::from(p) * (1u64 << 53) as f64;
+    let x = f64::from(p) * 4_294_967_296.0;
     if x <= 0.0 {
         0
     } else {
-        (x.ceil() as u64).min(1u64 << 53)
+        (x.ceil() as u64).min(1u64 << 32)
     }
 }
 
 /// `true` with probability encoded by `thr` (see [`threshold`]).
 #[inline]
 pub fn live(h: u64, thr: u64) -> bool {
-    (h >> 11) < thr
+    (h >> 32) < thr
+}
+
+/// An arc of the spread CSR with its coin threshold beside it (one 8-byte load per arc):
+/// `target`, and `thr_m1 = ⌈p·2³²⌉ − 1` so that the arc is live iff `(hash >> 32) <= thr_m1`.
+/// Arcs with p = 0 point at the sentinel node `n`, whose stamp is always current.
+pub(crate) fn packed_arcs(targets: &[u32], thr: &[u64], n: usize) -> Vec<(u32, u32)> {
+    targets
+        .iter()
+        .zip(thr)
+        .map(|(&t, &h)| {
+            if h == 0 {
+                (n as u32, 0)
+            } else {
+                (t, (h - 1) as u32)
+            }
+        })
+        .collect()
 }
 
 /// Sub-seed of a model-specific random quantity, derived from the user seed.
@@ -198,9 +216,10 @@ pub(crate) struct Workspace {
 }
 
 impl Workspace {
+    /// Scratch for `n` nodes plus the sentinel node `n` of [`packed_arcs`].
     pub fn new(n: usize) -> Self {
         Workspace {
-            stamp: vec![0; n],
+            stamp: vec![0; n + 1],
             epoch: 0,
             queue: Vec::new(),
             aux_stamp: Vec::new(),
@@ -225,6 +244,9 @@ impl Workspace {
             self.epoch = 0;
         }
         self.epoch += 1;
+        if let Some(last) = self.stamp.last_mut() {
+            *last = self.epoch;
+        }
         self.queue.clear();
         self.list.clear();
         self.epoch
@@ -409,7 +431,12 @@ pub fn simulate(
     }
     let thr: Vec<u64> = probs.inc.iter().map(|&p| threshold(p)).collect();
     let negative = cfg.model == SpreadModel::Icn;
-    let model = Model::new(g, probs, &thr, cfg, seed);
+    let packed = if cfg.model == SpreadModel::Ic {
+        packed_arcs(&g.inc.targets, &thr, n)
+    } else {
+        Vec::new()
+    };
+    let model = Model::new(g, probs, &thr, &packed, cfg, seed);
     let blocks = cfg.runs.div_ceil(BLOCK);
     let agg = (0..blocks)
         .into_par_iter()
@@ -495,6 +522,7 @@ struct Model<'a> {
     g: &'a CsrGraph,
     probs: &'a EdgeProbabilities,
     thr: &'a [u64],
+    packed: &'a [(u32, u32)],
     cfg: &'a SpreadConfig,
     seed: u64,
     lt_weights: Vec<f64>,
@@ -505,6 +533,7 @@ impl<'a> Model<'a> {
         g: &'a CsrGraph,
         probs: &'a EdgeProbabilities,
         thr: &'a [u64],
+        packed: &'a [(u32, u32)],
         cfg: &'a SpreadConfig,
         seed: u64,
     ) -> Self {
@@ -517,6 +546,7 @@ impl<'a> Model<'a> {
             g,
             probs,
             thr,
+            packed,
             cfg,
             seed,
             lt_weights,
@@ -526,7 +556,7 @@ impl<'a> Model<'a> {
     fn run(&self, seeds: &[NodeId], r: u64, ws: &mut Workspace, rec: &mut RunRecord) {
         let max = self.cfg.max_steps;
         match self.cfg.model {
-            SpreadModel::Ic => ic::run(self.g, self.thr, seeds, self.seed, r, max, ws, rec),
+            SpreadModel::Ic => ic::run(self.g, self.packed, seeds, self.seed, r, max, ws, rec),
             SpreadModel::Lt => lt::run(self.g, &self.lt_weights, seeds, self.seed, r, max, ws, rec),
             SpreadModel::Sir => sir::run(
                 self.g,
@@ -666,12 +696,20 @@ mod tests {
     fn fast_coin_equals_rng_coin() {
         for (s, r, e) in [(1u64, 2u64, 3u64), (42, 0, 0), (7, 99_999, 1 << 40)] {
             let h = arc_hash(run_key(s, r), e);
-            assert_eq!(h, rng::hash3(s, r, e));
-            assert_eq!(rng::unit_f64(h), rng::coin(s, r, e));
+            assert_eq!((h >> 32) as f64 / 4_294_967_296.0, rng::coin(s, r, e));
             for p in [0.0f32, 0.1, 0.5, 0.999, 1.0] {
-                assert_eq!(live(h, threshold(p)), rng::coin(s, r, e) < f64::from(p));
+                let thr = threshold(p);
+                assert_eq!(live(h, thr), rng::coin(s, r, e) < f64::from(p));
+                let (t, m1) = packed_arcs(&[5], &[thr], 9)[0];
+                if p == 0.0 {
+                    assert_eq!(t, 9);
+                } else {
+                    assert_eq!(((h >> 32) as u32 <= m1), live(h, thr));
+                }
             }
         }
+        assert!(live(u64::MAX, threshold(1.0)));
+        assert!(!live(0, threshold(0.0)));
     }
 
     #[test]

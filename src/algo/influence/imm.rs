@@ -18,7 +18,7 @@
 //! the same again for the inverted index during selection.
 
 use crate::algo::diffusion::probability::EdgeProbabilities;
-use crate::algo::diffusion::{arc_hash, run_key, sub_seed};
+use crate::algo::diffusion::{arc_hash, run_key, sub_seed, threshold};
 use crate::algo::rng::{mix64, unit_f64};
 use crate::algo::NodeId;
 use crate::graph::CsrGraph;
@@ -31,23 +31,33 @@ const ROOT_SALT: u64 = 0x726F_6F74_7361_6C74;
 /// RR sets per parallel chunk (fixed: results do not depend on the thread count).
 const CHUNK: u64 = 2048;
 
-/// What a reverse walk needs: IC 32-bit thresholds or LT cumulative weights, aligned with `g.out`.
+/// What a reverse walk needs: for IC the `out` rows restricted to arcs with p > 0, each arc a
+/// packed `(target, ⌈p·2³²⌉ − 1)` pair (one 8-byte load per arc; live iff a 32-bit coin ≤ it);
+/// for LT cumulative weights aligned with `g.out`.
 pub(crate) enum Walk {
-    Ic(Vec<u64>),
+    Ic {
+        offsets: Vec<u64>,
+        arcs: Vec<(u32, u32)>,
+    },
     Lt(Vec<f64>),
 }
 
 impl Walk {
     pub(crate) fn new(g: &CsrGraph, probs: &EdgeProbabilities, lt: bool) -> Self {
         if !lt {
-            // 32-bit coins: live iff coin < ceil(p · 2^32) (p = 1 always live, p = 0 never).
-            return Walk::Ic(
-                probs
-                    .out
-                    .iter()
-                    .map(|&p| (f64::from(p) * 4_294_967_296.0).ceil().max(0.0) as u64)
-                    .collect(),
-            );
+            let mut offsets = Vec::with_capacity(g.n() + 1);
+            let mut arcs = Vec::with_capacity(g.out.m());
+            offsets.push(0u64);
+            for x in 0..g.n() as u32 {
+                for j in g.out.range(x) {
+                    let thr = threshold(probs.out[j]);
+                    if thr > 0 {
+                        arcs.push((g.out.targets[j], (thr - 1) as u32));
+                    }
+                }
+                offsets.push(arcs.len() as u64);
+            }
+            return Walk::Ic { offsets, arcs };
         }
         // Cumulative normalised weights per out row (Σ ≤ 1 per row, as in lt::normalized_weights).
         let mut cum = vec![0f64; g.out.m()];
@@ -102,37 +112,31 @@ pub(crate) fn rr_set(
     let root = ((u128::from(mix64(key ^ ROOT_SALT)) * u128::from(n)) >> 64) as u32;
     sc.stamp[root as usize] = ep;
     sc.set.push(root);
-    let offs = &g.out.offsets;
-    let tg = &g.out.targets;
     let mut arcs = 0u64;
     match rev {
-        Walk::Ic(thr) => {
-            // One hash per two 32-bit coins, drawn in BFS order from the set's own counter
-            // stream hash(seed, i, c): sequential within a set, so still independent of threads.
-            let mut ctr = 0u64;
-            let mut buf = 0u64;
-            let mut have = false;
+        Walk::Ic {
+            offsets,
+            arcs: list,
+        } => {
+            // The set's own wyrand stream (a Weyl counter from the set's key, one multiply-xor
+            // per coin), drawn in BFS order only for arcs whose tail is not yet in the set:
+            // sequential within a set, so independent of the thread count.
+            let mut state = key;
             let mut head = 0;
             while head < sc.set.len() {
                 let v = sc.set[head] as usize;
                 head += 1;
-                let (b, e) = (offs[v] as usize, offs[v + 1] as usize);
-                arcs += (e - b) as u64;
-                for j in b..e {
-                    let x = tg[j] as usize;
+                let row = &list[offsets[v] as usize..offsets[v + 1] as usize];
+                arcs += row.len() as u64;
+                for &(x, m1) in row {
+                    let x = x as usize;
                     if sc.stamp[x] == ep {
                         continue;
                     }
-                    let coin = if have {
-                        have = false;
-                        buf >> 32
-                    } else {
-                        buf = arc_hash(key, ctr);
-                        ctr += 1;
-                        have = true;
-                        buf & 0xFFFF_FFFF
-                    };
-                    if coin < thr[j] {
+                    state = state.wrapping_add(0xA076_1D64_78BD_642F);
+                    let t = u128::from(state) * u128::from(state ^ 0xE703_7ED1_A0B4_28DB);
+                    let coin = ((t >> 64) as u64 ^ t as u64) >> 32;
+                    if coin as u32 <= m1 {
                         sc.stamp[x] = ep;
                         sc.set.push(x as NodeId);
                     }
@@ -140,6 +144,8 @@ pub(crate) fn rr_set(
             }
         }
         Walk::Lt(cum) => {
+            let offs = &g.out.offsets;
+            let tg = &g.out.targets;
             let mut v = root as usize;
             loop {
                 let (b, e) = (offs[v] as usize, offs[v + 1] as usize);
