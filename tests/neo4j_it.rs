@@ -203,7 +203,8 @@ fn export_with(c: &Client, ds: &Dataset, res: Option<&ResultColumns>) {
         batch_size: 7,
         rel_batch_size: 5,
         writers: 3,
-        rel_writers: 1,
+        rel_writers: 2,
+        create_when_empty: true,
     };
     let steps = export::plan(ds, res, &opts).expect("plan");
     export::execute(c, &steps, &opts, &kolgraph::algo::NoProgress).expect("export");
@@ -522,6 +523,10 @@ fn crash_mid_export_then_rerun_completes_without_duplicates() {
                 &o.uri,
                 "--retry-secs",
                 "3",
+                // Small batches: many statements, so the kill lands mid-way even though a first
+                // export into an empty database is fast (CREATE, parallel lanes).
+                "--batch-size",
+                "100",
                 "-q",
             ])
             .spawn()

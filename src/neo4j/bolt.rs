@@ -54,3 +54,9 @@ pub fn list(values: Vec<BoltType>) -> BoltType {
 pub fn map(r: Row) -> BoltType {
     r.done()
 }
+/// UTC datetime from unix seconds (null when out of chrono's range).
+pub fn datetime(secs: i64) -> BoltType {
+    chrono::DateTime::from_timestamp(secs, 0).map_or_else(null, |t| {
+        BoltType::DateTime(neo4rs::BoltDateTime::from(t.fixed_offset()))
+    })
+}

@@ -244,3 +244,38 @@ pub async fn run_with_retry(graph: &Graph, q: Query, retry_secs: u64) -> Result<
         }
     }
 }
+
+/// Run `UNWIND $rows` batch `rows` with `first`; if that attempt fails in any retryable way, or
+/// with a constraint violation, every later attempt uses `fallback` instead (the idempotent `MERGE`
+/// form of a fast `CREATE` statement). Why: a `CREATE` batch whose commit reply was lost may have
+/// been committed, so replaying the `CREATE` could duplicate relationships; the `MERGE` replay
+/// converges whether or not the first attempt committed.
+///
+/// # Errors
+/// As [`run_with_retry`].
+pub async fn run_rows_with_fallback(
+    graph: &Graph,
+    first: &str,
+    fallback: &str,
+    rows: neo4rs::BoltType,
+    retry_secs: u64,
+) -> Result<()> {
+    let q = neo4rs::query(first).param("rows", rows.clone());
+    match graph.run(q).await {
+        Ok(()) => Ok(()),
+        Err(e) if retryable(&e) || constraint_violation(&e) => {
+            run_with_retry(
+                graph,
+                neo4rs::query(fallback).param("rows", rows),
+                retry_secs,
+            )
+            .await
+        }
+        Err(e) => Err(neo(e)),
+    }
+}
+
+/// A unique-constraint violation (another writer created the node first).
+fn constraint_violation(e: &neo4rs::Error) -> bool {
+    matches!(e, neo4rs::Error::Neo4j(n) if n.code() == "Neo.ClientError.Schema.ConstraintValidationFailed")
+}

@@ -18,11 +18,16 @@
 //! constrained ids and `SET`s absolute values, so re-running an export (after success, or after the
 //! server died mid-way) converges to the same database: no duplicates, nothing missing. The
 //! `:AnalysisRun` node is written last with `completedAt`, so its presence marks a finished export.
+//! Exception for speed: when the database holds no `:Account` node as the export starts (checked
+//! once per run), nodes and relationships are written with `CREATE` (no existence checks); any
+//! batch whose `CREATE` attempt fails is replayed with the `MERGE` statement, and an interrupted
+//! run leaves `:Account` nodes behind, so its re-run merges: idempotence and crash safety hold.
 //!
 //! **Concurrency.** Node and property batches touch disjoint nodes and run in parallel
-//! (`writers` connections). Relationship batches lock both end nodes and opinion leaders are hubs,
-//! so relationship and community-membership batches go through one writer (parallel relationship
-//! writers deadlock or serialise on hub locks; neo4rs would retry, but only slower).
+//! (`writers` connections). Creating a relationship locks both end nodes and opinion leaders are
+//! hubs, so arbitrary parallel relationship batches deadlock or serialise; instead relationships
+//! are scheduled in node-disjoint lanes ([`lane_schedule`]) and `rel_writers` lanes run at once.
+//! Community memberships (the community node is a hub) go through one writer.
 //!
 //! Cost: O(n + m) rows; memory O(batch) for row building (rows are built per batch, lazily).
 
@@ -41,6 +46,8 @@ use std::sync::Arc;
 pub const DEFAULT_BATCH_SIZE: usize = 10_000;
 /// Default parallel writers for node and property batches.
 pub const DEFAULT_WRITERS: usize = 4;
+/// Default parallel writers for relationship batches (node-disjoint lanes).
+pub const DEFAULT_REL_WRITERS: usize = 2;
 
 /// Tier labels used for styling in the Neo4j Browser. A fixed list: labels never come from input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -309,8 +316,12 @@ pub struct ExportOptions {
     pub rel_batch_size: usize,
     /// Parallel writers for node and property batches.
     pub writers: usize,
-    /// Parallel writers for relationship batches (1 = recommended; see the module doc).
+    /// Parallel writers for relationship batches; above 1 the relationships are scheduled in
+    /// node-disjoint lanes (see [`lane_schedule`]).
     pub rel_writers: usize,
+    /// Use `CREATE` instead of `MERGE` for nodes and relationships when the database holds no
+    /// `:Account` node when the export starts (first export into an empty database).
+    pub create_when_empty: bool,
 }
 
 impl Default for ExportOptions {
@@ -319,7 +330,8 @@ impl Default for ExportOptions {
             batch_size: DEFAULT_BATCH_SIZE,
             rel_batch_size: DEFAULT_BATCH_SIZE / 2,
             writers: DEFAULT_WRITERS,
-            rel_writers: 1,
+            rel_writers: DEFAULT_REL_WRITERS,
+            create_when_empty: true,
         }
     }
 }
@@ -358,6 +370,14 @@ pub struct Step<'a> {
     row: RowFn<'a>,
     /// A statement without rows (run once, e.g. clearing a tier label).
     pub single: bool,
+    /// Faster `CREATE` form used when the export starts on a database without `:Account` nodes
+    /// (nothing to merge with); a failed attempt is replayed with `statement` (see
+    /// [`super::client::run_rows_with_fallback`]).
+    pub create_statement: Option<String>,
+    /// Node-disjoint schedule for relationship batches: rounds run one after the other; the lanes
+    /// (row ranges) of one round touch disjoint node sets, so they run in parallel without lock
+    /// waits or deadlocks. `None`: batches are independent (`parallel`) or sequential.
+    pub rounds: Option<Vec<Vec<std::ops::Range<usize>>>>,
 }
 
 impl std::fmt::Debug for Step<'_> {
@@ -386,6 +406,8 @@ impl<'a> Step<'a> {
             parallel,
             row: Box::new(row),
             single: false,
+            create_statement: None,
+            rounds: None,
         }
     }
     fn single(name: impl Into<String>, statement: impl Into<String>) -> Self {
@@ -397,7 +419,13 @@ impl<'a> Step<'a> {
             parallel: false,
             row: Box::new(|_| None),
             single: true,
+            create_statement: None,
+            rounds: None,
         }
+    }
+    fn with_create(mut self, stmt: String) -> Self {
+        self.create_statement = Some(stmt);
+        self
     }
     /// Number of rows this step sends.
     pub fn row_count(&self) -> usize {
@@ -459,7 +487,7 @@ fn rel_row(g: &PropertyGraph, er: &EdgeRef, k: InteractionKind) -> Option<BoltTy
         .filter(|(i, _)| *i < 64 && d.platforms & (1u64 << i) != 0)
         .map(|(_, p)| bolt::s(p))
         .collect();
-    let mut p = Row::with_capacity(9);
+    let mut p = Row::with_capacity(11);
     p.put("count", bolt::i(i64::from(c)))
         .put("weight", bolt::f(f64::from(d.weight_sums[k.index()])))
         .put("firstTs", bolt::opt(first, bolt::i))
@@ -473,7 +501,10 @@ fn rel_row(g: &PropertyGraph, er: &EdgeRef, k: InteractionKind) -> Option<BoltTy
             ),
         )
         .put("sentimentN", bolt::i(i64::from(d.sentiment_n)))
-        .put("platforms", bolt::list(platforms));
+        .put("platforms", bolt::list(platforms))
+        // Built here rather than with datetime() in Cypher: no per-row function call on the server.
+        .put("firstAt", bolt::opt(first, bolt::datetime))
+        .put("lastAt", bolt::opt(last, bolt::datetime));
     let mut r = Row::with_capacity(3);
     r.put("s", bolt::s(g.id(er.s)))
         .put("t", bolt::s(g.id(er.t)))
@@ -508,15 +539,22 @@ pub fn plan<'a>(
             l = kind_label(k),
             o = others.join(":")
         );
+        let create = format!(
+            "UNWIND $rows AS r CREATE (n:Account:{l} {{id: r.id}}) SET n += r.p",
+            l = kind_label(k)
+        );
         let kinds = Arc::clone(&kinds);
-        steps.push(Step::rows(
-            format!("nodes :{}", kind_label(k)),
-            stmt,
-            n,
-            opts.batch_size,
-            true,
-            move |i| (kinds[i] == k).then(|| node_row(g, i as u32)),
-        ));
+        steps.push(
+            Step::rows(
+                format!("nodes :{}", kind_label(k)),
+                stmt,
+                n,
+                opts.batch_size,
+                true,
+                move |i| (kinds[i] == k).then(|| node_row(g, i as u32)),
+            )
+            .with_create(create),
+        );
     }
     let edges: Arc<Vec<EdgeRef>> = Arc::new(
         g.edges()
@@ -524,23 +562,43 @@ pub fn plan<'a>(
             .map(|(e, (s, t, _))| EdgeRef { s, t, e: e as u32 })
             .collect(),
     );
+    let raw = g.graph.raw_edges();
     for k in InteractionKind::ALL {
         let stmt = format!(
             "UNWIND $rows AS r MATCH (a:Account {{id: r.s}}) MATCH (b:Account {{id: r.t}}) \
-             MERGE (a)-[e:{t}]->(b) SET e += r.p, \
-             e.firstAt = CASE WHEN r.p.firstTs IS NULL THEN null ELSE datetime({{epochSeconds: r.p.firstTs}}) END, \
-             e.lastAt = CASE WHEN r.p.lastTs IS NULL THEN null ELSE datetime({{epochSeconds: r.p.lastTs}}) END",
+             MERGE (a)-[e:{t}]->(b) SET e += r.p",
             t = k.rel_type()
         );
+        let create = format!(
+            "UNWIND $rows AS r MATCH (a:Account {{id: r.s}}) MATCH (b:Account {{id: r.t}}) \
+             CREATE (a)-[e:{t}]->(b) SET e += r.p",
+            t = k.rel_type()
+        );
+        // Only the pairs with this kind, in lane order.
+        let of_kind: Vec<u32> = (0..edges.len() as u32)
+            .filter(|&i| raw[edges[i as usize].e as usize].weight.counts[k.index()] > 0)
+            .collect();
+        let (order, rounds) = if opts.rel_writers > 1 {
+            let (order, rounds) = lane_schedule(&of_kind, 2 * opts.rel_writers, |i| {
+                let er = &edges[i as usize];
+                (er.s, er.t)
+            });
+            (order, Some(rounds))
+        } else {
+            (of_kind, None)
+        };
         let edges = Arc::clone(&edges);
-        steps.push(Step::rows(
+        let mut step = Step::rows(
             format!("rels :{}", k.rel_type()),
             stmt,
-            edges.len(),
+            order.len(),
             opts.rel_batch_size,
-            opts.rel_writers > 1,
-            move |i| rel_row(g, &edges[i], k),
-        ));
+            false,
+            move |i| rel_row(g, &edges[order[i] as usize], k),
+        )
+        .with_create(create);
+        step.rounds = rounds;
+        steps.push(step);
     }
     if let Some(res) = results {
         let run_id = res.run.id();
@@ -730,6 +788,8 @@ pub struct ExportSummary {
     pub rel_secs: f64,
     /// Seconds in total (schema included).
     pub total_secs: f64,
+    /// The database had no `:Account` node, so nodes and relationships were written with `CREATE`.
+    pub created: bool,
 }
 
 /// Text of a dry run: every statement with its row and batch counts (no connection needed).
@@ -754,6 +814,12 @@ pub fn dry_run(steps: &[Step<'_>]) -> String {
                 if st.parallel { " (parallel)" } else { "" },
                 st.statement
             ));
+            if let Some(c) = &st.create_statement {
+                out.push_str(&format!(
+                    "// {}, into a database without :Account nodes:\n{c};\n",
+                    st.name
+                ));
+            }
         }
     }
     out
@@ -783,7 +849,13 @@ pub fn execute(
 ) -> Result<ExportSummary> {
     let t0 = std::time::Instant::now();
     ensure_schema(client)?;
-    let mut sum = ExportSummary::default();
+    // count(n) on a label comes from the count store: O(1).
+    let created = opts.create_when_empty
+        && client.query_i64("MATCH (n:Account) RETURN count(n) AS n", "n")? == 0;
+    let mut sum = ExportSummary {
+        created,
+        ..ExportSummary::default()
+    };
     for st in steps {
         let ts = std::time::Instant::now();
         if st.single {
@@ -792,8 +864,14 @@ pub fn execute(
             continue;
         }
         progress.start(&st.name, st.n as u64);
-        let writers = if st.parallel { opts.writers.max(1) } else { 1 };
-        let rows = run_step(client, st, writers, progress)?;
+        let writers = if st.rounds.is_some() {
+            opts.rel_writers.max(1)
+        } else if st.parallel {
+            opts.writers.max(1)
+        } else {
+            1
+        };
+        let rows = run_step(client, st, writers, sum.created, progress)?;
         progress.finish();
         sum.statements += rows.1;
         let dt = ts.elapsed().as_secs_f64();
@@ -811,72 +889,220 @@ pub fn execute(
     Ok(sum)
 }
 
+/// Send one batch on the runtime (the `CREATE` form first when `create`, see
+/// [`super::client::run_rows_with_fallback`]); resolves to `tag`.
+fn spawn_batch<T: Send + 'static>(
+    set: &mut tokio::task::JoinSet<Result<T>>,
+    client: &Client,
+    st: &Step<'_>,
+    create: bool,
+    batch: Vec<BoltType>,
+    tag: T,
+) {
+    let retry = client.options().retry_secs;
+    let graph = client.graph.clone();
+    let rows = bolt::list(batch);
+    let merge = st.statement.clone();
+    match st.create_statement.clone().filter(|_| create) {
+        Some(first) => set.spawn(async move {
+            super::client::run_rows_with_fallback(&graph, &first, &merge, rows, retry)
+                .await
+                .map(|()| tag)
+        }),
+        None => set.spawn(async move {
+            let q = neo4rs::query(&merge).param("rows", rows);
+            super::client::run_with_retry(&graph, q, retry)
+                .await
+                .map(|()| tag)
+        }),
+    };
+}
+
+fn join_error(e: tokio::task::JoinError) -> Error {
+    Error::Neo4j {
+        message: format!("writer task failed: {e}"),
+    }
+}
+
 /// Run one step; returns (rows, statements).
 fn run_step(
     client: &Client,
     st: &Step<'_>,
     writers: usize,
+    create: bool,
     progress: &dyn Progress,
 ) -> Result<(u64, u64)> {
-    let retry = client.options().retry_secs;
-    client.rt.block_on(async {
-        let mut set = tokio::task::JoinSet::new();
-        let mut rows_total = 0u64;
-        let mut stmts = 0u64;
-        let mut i = 0usize;
-        let mut first_err: Option<Error> = None;
-        while i < st.n || !set.is_empty() {
-            // Fill up to `writers` in-flight batches; rows are built on this thread (cheap next
-            // to the server's work) so the row closure need not be 'static.
-            while i < st.n && set.len() < writers && first_err.is_none() {
-                let start = i;
-                let mut batch = Vec::with_capacity(st.batch);
-                while i < st.n && batch.len() < st.batch {
-                    if let Some(r) = (st.row)(i) {
-                        batch.push(r);
-                    }
-                    i += 1;
+    let res = match &st.rounds {
+        Some(rounds) => client
+            .rt
+            .block_on(run_rounds(client, st, rounds, writers, create, progress)),
+        None => client
+            .rt
+            .block_on(run_batches(client, st, writers, create, progress)),
+    };
+    res.map_err(|e| Error::Neo4j {
+        message: format!("{} failed: {e}", st.name),
+    })
+}
+
+/// Batches over `0..st.n`, up to `writers` in flight (any two batches may run together).
+async fn run_batches(
+    client: &Client,
+    st: &Step<'_>,
+    writers: usize,
+    create: bool,
+    progress: &dyn Progress,
+) -> Result<(u64, u64)> {
+    let mut set = tokio::task::JoinSet::new();
+    let mut rows_total = 0u64;
+    let mut stmts = 0u64;
+    let mut i = 0usize;
+    let mut first_err: Option<Error> = None;
+    while i < st.n || !set.is_empty() {
+        // Fill up to `writers` in-flight batches; rows are built on this thread (cheap next
+        // to the server's work) so the row closure need not be 'static.
+        while i < st.n && set.len() < writers && first_err.is_none() {
+            let start = i;
+            let mut batch = Vec::with_capacity(st.batch);
+            while i < st.n && batch.len() < st.batch {
+                if let Some(r) = (st.row)(i) {
+                    batch.push(r);
                 }
-                let scanned = (i - start) as u64;
+                i += 1;
+            }
+            let scanned = (i - start) as u64;
+            if batch.is_empty() {
+                progress.inc(scanned);
+                continue;
+            }
+            rows_total += batch.len() as u64;
+            stmts += 1;
+            spawn_batch(&mut set, client, st, create, batch, scanned);
+        }
+        if first_err.is_some() && set.is_empty() {
+            break;
+        }
+        match set.join_next().await {
+            Some(Ok(Ok(scanned))) => progress.inc(scanned),
+            Some(Ok(Err(e))) => {
+                first_err.get_or_insert(e);
+            }
+            Some(Err(e)) => {
+                first_err.get_or_insert(join_error(e));
+            }
+            None => {
+                if i >= st.n {
+                    break;
+                }
+            }
+        }
+    }
+    first_err.map_or(Ok((rows_total, stmts)), Err)
+}
+
+/// Lane schedule: rounds in order; inside a round, at most one batch per lane in flight and up
+/// to `writers` lanes at once (lanes of a round are node-disjoint, so no lock waits).
+async fn run_rounds(
+    client: &Client,
+    st: &Step<'_>,
+    rounds: &[Vec<std::ops::Range<usize>>],
+    writers: usize,
+    create: bool,
+    progress: &dyn Progress,
+) -> Result<(u64, u64)> {
+    let mut rows_total = 0u64;
+    let mut stmts = 0u64;
+    for round in rounds {
+        let mut set = tokio::task::JoinSet::new();
+        let mut cursor: Vec<usize> = round.iter().map(|r| r.start).collect();
+        let mut busy = vec![false; round.len()];
+        let mut first_err: Option<Error> = None;
+        loop {
+            for (l, lane) in round.iter().enumerate() {
+                if set.len() >= writers || first_err.is_some() {
+                    break;
+                }
+                if busy[l] || cursor[l] >= lane.end {
+                    continue;
+                }
+                let end = (cursor[l] + st.batch).min(lane.end);
+                let batch: Vec<BoltType> = (cursor[l]..end).filter_map(|i| (st.row)(i)).collect();
+                let scanned = (end - cursor[l]) as u64;
+                cursor[l] = end;
                 if batch.is_empty() {
                     progress.inc(scanned);
                     continue;
                 }
                 rows_total += batch.len() as u64;
                 stmts += 1;
-                let q = neo4rs::query(&st.statement).param("rows", bolt::list(batch));
-                let graph = client.graph.clone();
-                set.spawn(async move {
-                    super::client::run_with_retry(&graph, q, retry)
-                        .await
-                        .map(|()| scanned)
-                });
-            }
-            if first_err.is_some() && set.is_empty() {
-                break;
+                busy[l] = true;
+                spawn_batch(&mut set, client, st, create, batch, (l, scanned));
             }
             match set.join_next().await {
-                Some(Ok(Ok(scanned))) => progress.inc(scanned),
+                Some(Ok(Ok((l, scanned)))) => {
+                    busy[l] = false;
+                    progress.inc(scanned);
+                }
                 Some(Ok(Err(e))) => {
                     first_err.get_or_insert(e);
                 }
                 Some(Err(e)) => {
-                    first_err.get_or_insert(Error::Neo4j {
-                        message: format!("writer task failed: {e}"),
-                    });
+                    first_err.get_or_insert(join_error(e));
                 }
-                None => {
-                    if i >= st.n {
-                        break;
-                    }
-                }
+                // Nothing in flight and nothing left to start: the round is done.
+                None => break,
             }
         }
-        match first_err {
-            Some(e) => Err(Error::Neo4j {
-                message: format!("{} failed: {e}", st.name),
-            }),
-            None => Ok((rows_total, stmts)),
+        if let Some(e) = first_err {
+            return Err(e);
         }
-    })
+    }
+    Ok((rows_total, stmts))
+}
+
+/// Node-disjoint lanes for parallel relationship writers ("mix and batch"): nodes fall into `p`
+/// groups (`node % p`, `p` even); the pairs of group (a, b) form bucket (a, b). Round 0 runs the
+/// `p` diagonal buckets (a, a); then `p - 1` rounds of a round-robin tournament pair the groups,
+/// each lane holding buckets (a, b) and (b, a). Two lanes of one round never share a node, so
+/// parallel writers neither wait on each other's node locks nor deadlock, hubs included.
+/// Returns the items in lane order and the rounds as ranges into it. Deterministic (items keep
+/// their input order inside a bucket). O(items + p²).
+pub fn lane_schedule(
+    items: &[u32],
+    p: usize,
+    ends: impl Fn(u32) -> (u32, u32),
+) -> (Vec<u32>, Vec<Vec<std::ops::Range<usize>>>) {
+    let p = (p + p % 2).max(2);
+    let mut buckets: Vec<Vec<u32>> = vec![Vec::new(); p * p];
+    for &it in items {
+        let (s, t) = ends(it);
+        buckets[(s as usize % p) * p + t as usize % p].push(it);
+    }
+    let mut plan: Vec<Vec<Vec<(usize, usize)>>> = vec![(0..p).map(|a| vec![(a, a)]).collect()];
+    for r in 0..p - 1 {
+        let mut lanes = vec![vec![(r, p - 1), (p - 1, r)]];
+        for k in 1..p / 2 {
+            let (a, b) = ((r + k) % (p - 1), (r + p - 1 - k) % (p - 1));
+            lanes.push(vec![(a, b), (b, a)]);
+        }
+        plan.push(lanes);
+    }
+    let mut order = Vec::with_capacity(items.len());
+    let mut rounds = Vec::new();
+    for lanes in plan {
+        let mut round = Vec::new();
+        for lane in lanes {
+            let start = order.len();
+            for (a, b) in lane {
+                order.extend_from_slice(&buckets[a * p + b]);
+            }
+            if order.len() > start {
+                round.push(start..order.len());
+            }
+        }
+        if !round.is_empty() {
+            rounds.push(round);
+        }
+    }
+    (order, rounds)
 }

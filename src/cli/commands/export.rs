@@ -64,9 +64,14 @@ pub struct Neo4jArgs {
     /// Parallel writers for node and property batches.
     #[arg(long, default_value_t = export::DEFAULT_WRITERS, value_name = "N", help_heading = "Neo4j")]
     pub writers: usize,
-    /// Parallel writers for relationship batches (1 avoids lock contention on hubs).
-    #[arg(long, default_value_t = 1, value_name = "N", help_heading = "Neo4j")]
+    /// Parallel writers for relationship batches; above 1 they write node-disjoint lanes
+    /// (no lock waits or deadlocks on hubs).
+    #[arg(long, default_value_t = export::DEFAULT_REL_WRITERS, value_name = "N", help_heading = "Neo4j")]
     pub rel_writers: usize,
+    /// Always MERGE nodes and relationships, even into a database without :Account nodes
+    /// (by default a first export into an empty database uses the faster CREATE).
+    #[arg(long, help_heading = "Neo4j")]
+    pub always_merge: bool,
     /// Give up after a statement kept failing on connection errors for this long.
     #[arg(
         long,
@@ -306,6 +311,7 @@ fn run_bolt(a: Neo4jArgs, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
         rel_batch_size: (a.batch_size / 2).max(1),
         writers: a.writers,
         rel_writers: a.rel_writers,
+        create_when_empty: !a.always_merge,
     };
     let steps = export::plan(&ds, results.as_ref(), &opts)?;
     if a.dry_run {
