@@ -107,6 +107,17 @@ fn analyze_writes_the_output_folder() {
         "--undirected",
         "--out",
         out.to_str().unwrap(),
+        "--damping",
+        "0.8",
+        "--bc-samples",
+        "8",
+        "--method",
+        "louvain",
+        "--runs",
+        "200",
+        "--seed-method",
+        "degree",
+        "-v",
     ]);
     assert_eq!(
         o.status.code(),
@@ -121,7 +132,26 @@ fn analyze_writes_the_output_folder() {
         serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
     assert_eq!(s["graph"]["customers"], 34);
     assert_eq!(s["inputs"][0]["sha256"].as_str().unwrap().len(), 64);
-    assert!(s["phases"].as_array().unwrap().len() >= 2);
+    // Every phase carries its wall time and (on Linux) its peak RSS; ingest comes first.
+    let phases = s["phases"].as_array().unwrap();
+    assert!(phases.len() >= 8, "{phases:?}");
+    assert_eq!(phases[0]["name"], "ingest");
+    for p in phases {
+        assert!(p["seconds"].as_f64().unwrap() >= 0.0, "{p}");
+        if cfg!(target_os = "linux") {
+            assert!(p["peak_rss_bytes"].as_u64().unwrap() > 0, "{p}");
+        }
+    }
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("phase    betweenness"), "{err}");
+    // The algorithm flags are echoed in the parameters.
+    let prm = &s["parameters"];
+    assert_eq!(prm["pagerank"]["damping"], 0.8);
+    assert_eq!(prm["betweenness"]["samples"], 8);
+    assert_eq!(prm["community"]["method"], "louvain");
+    assert_eq!(prm["spread"]["runs"], 200);
+    assert_eq!(prm["seed_method"], "degree");
+    assert_eq!(prm["rank"]["blend"]["method"], "value");
     let csv = std::fs::read_to_string(out.join("ranking.csv")).unwrap();
     assert_eq!(csv.lines().count(), 35);
 }

@@ -1,5 +1,6 @@
-//! Planted opinion leaders from `kolgraph generate` are recovered by the network side of the
-//! ranking, and a purchase-only ranking misses most of them.
+//! Planted opinion leaders from `kolgraph generate` are recovered by the default importance
+//! ranking (CLV + network value in money) and by network value alone, and a purchase-only ranking
+//! misses most of them.
 #![allow(clippy::unwrap_used)]
 
 use kolgraph::algo::NoProgress;
@@ -48,6 +49,7 @@ fn planted_leaders_are_recovered() {
         leaders.len()
     );
     assert!(p_network >= 0.9, "network-value precision@k {p_network}");
+    assert!(p_blend >= 0.9, "default importance precision@k {p_blend}");
     assert!(p_purchase < 0.5, "purchase-only precision@k {p_purchase}");
     // The opinion-leader role should mostly be planted leaders.
     let ol: Vec<u32> = a
@@ -61,4 +63,11 @@ fn planted_leaders_are_recovered() {
         })
         .collect();
     eprintln!("opinion-leader role: {} customers", ol.len());
+    // The old percentile blend, kept as an option, flattens the leaders' heavy-tailed influence.
+    let mut pcfg = acfg.clone();
+    pcfg.rank.blend.method = kolgraph::rank::config::BlendMethod::Percentile;
+    let b = analyze(&ds, &pcfg, 42, &NoProgress).unwrap();
+    let p_pct = precision(b.order(), &leaders);
+    eprintln!("percentile blend precision@k {p_pct:.3}");
+    assert!(p_pct < p_blend, "{p_pct} vs {p_blend}");
 }

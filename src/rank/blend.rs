@@ -1,8 +1,18 @@
 //! Importance = blend of purchase value and network value, and the rank-shift report.
 //!
-//! `importance = (w_p · P + w_n · N) / (w_p + w_n)` where `P` and `N` are the percentiles (among
-//! customers, [`super::percentiles`]) of purchase value and network value: a percentile form of the
-//! CI blend in algorithms.md §7, which keeps heavy-tailed spend from swamping the network part.
+//! Two documented rules (`blend.method`):
+//!
+//! * **value** (default): `importance = (w_p · CLV + w_n · NV$) / ((w_p + w_n) / 2)`, both in
+//!   money: NV$ is the network value in money ([`super::network::money_values`]: attention share ×
+//!   the customers' total CLV + expected reached customers × mean CLV), after Kumar et al.'s
+//!   customer engagement value (CLV + influence value). Equal weights give `CLV + NV$`. A planted
+//!   opinion leader who commands ten times the average attention is worth ten average customers
+//!   of influence, which a percentile (capped at 1) cannot express.
+//! * **percentile**: `importance = (w_p · P + w_n · N) / (w_p + w_n)` where `P` and `N` are the
+//!   percentiles (among customers, [`super::percentiles`]) of purchase value and network value: a
+//!   percentile form of the CI blend in algorithms.md §7. It keeps heavy-tailed spend from
+//!   swamping the network part, but also flattens the heavy tail of influence.
+//!
 //! Ranks are 1-based, score descending, ties by `NodeId` ascending; brand and staff accounts get
 //! rank 0 (not ranked). The purchase-only ranking orders by the raw purchase value (CLV or RFM sum).
 //!
@@ -13,7 +23,7 @@
 //!
 //! Time O(n log n), space O(n); sequential, deterministic.
 
-use super::config::{BlendWeights, ShiftConfig};
+use super::config::{BlendMethod, BlendWeights, ShiftConfig};
 use super::percentiles;
 use crate::algo::NodeId;
 use serde::Serialize;
@@ -65,10 +75,13 @@ fn ranks_of(order: &[NodeId], n: usize) -> Vec<u32> {
     r
 }
 
-/// Blend purchase value (raw, e.g. CLV) and network value (in [0, 1]) into one ranking.
+/// Blend purchase value (raw, e.g. CLV) and network value into one ranking. `network_value` is
+/// the [0, 1] composite (percentile method, quadrant, shift report); `network_money` the network
+/// value in money (value method).
 pub fn blend(
     purchase_value: &[f64],
     network_value: &[f64],
+    network_money: &[f64],
     customers: &[bool],
     w: &BlendWeights,
 ) -> Ranking {
@@ -78,10 +91,16 @@ pub fn blend(
     let wsum = w.purchase + w.network;
     let importance: Vec<f64> = (0..n)
         .map(|v| {
-            if customers[v] && wsum > 0.0 {
-                (w.purchase * purchase_pct[v] + w.network * network_pct[v]) / wsum
-            } else {
-                0.0
+            if !customers[v] || wsum <= 0.0 {
+                return 0.0;
+            }
+            match w.method {
+                BlendMethod::Value => {
+                    (w.purchase * purchase_value[v] + w.network * network_money[v]) / (wsum / 2.0)
+                }
+                BlendMethod::Percentile => {
+                    (w.purchase * purchase_pct[v] + w.network * network_pct[v]) / wsum
+                }
             }
         })
         .collect();
@@ -184,16 +203,21 @@ mod tests {
         let pv = [100.0, 0.0, 50.0, 1000.0];
         let nv = [0.0, 0.9, 0.5, 1.0];
         let customers = [true, true, true, false];
-        let r = blend(&pv, &nv, &customers, &BlendWeights::default());
+        let pct = BlendWeights {
+            method: BlendMethod::Percentile,
+            ..BlendWeights::default()
+        };
+        let r = blend(&pv, &nv, &nv, &customers, &pct);
         assert_eq!(r.purchase_order, vec![0, 2, 1]);
         assert_eq!(r.rank[3], 0);
         // Importance: 0 → (1+0)/2, 1 → (0+1)/2, 2 → (0.5+0.5)/2: all 0.5, ties by id.
         assert_eq!(r.order, vec![0, 1, 2]);
         let w = BlendWeights {
+            method: BlendMethod::Percentile,
             purchase: 0.0,
             network: 1.0,
         };
-        let r = blend(&pv, &nv, &customers, &w);
+        let r = blend(&pv, &nv, &nv, &customers, &w);
         assert_eq!(r.order, vec![1, 2, 0]);
         assert_eq!(r.shift(1), 2);
         let s = shift_report(&r, &ShiftConfig::default());
@@ -203,5 +227,25 @@ mod tests {
         assert_eq!(s.mean_abs_shift, 4.0 / 3.0);
         // Ranks (1,3,2) vs (3,1,2): d² = 4 + 4 + 0 → ρ = 1 − 6·8/24 = −1.
         assert_eq!(s.spearman, Some(-1.0));
+    }
+
+    #[test]
+    fn value_blend_adds_money() {
+        // CLV 100 / 0 / 50 plus network money 10 / 120 / 50: 110, 120, 100.
+        let pv = [100.0, 0.0, 50.0];
+        let money = [10.0, 120.0, 50.0];
+        let nv = [0.1, 0.9, 0.5];
+        let r = blend(&pv, &nv, &money, &[true; 3], &BlendWeights::default());
+        assert_eq!(r.importance, vec![110.0, 120.0, 100.0]);
+        assert_eq!(r.order, vec![1, 0, 2]);
+        assert_eq!(r.purchase_order, vec![0, 2, 1]);
+        // Weights tilt the money sum: 0.75·CLV + 0.25·NV$, rescaled by 2/(0.75 + 0.25).
+        let w = BlendWeights {
+            purchase: 0.75,
+            network: 0.25,
+            ..BlendWeights::default()
+        };
+        let r = blend(&pv, &nv, &money, &[true; 3], &w);
+        assert_eq!(r.importance, vec![155.0, 60.0, 100.0]);
     }
 }

@@ -5,6 +5,7 @@
 //!
 //! ```toml
 //! [blend]
+//! method = "value"
 //! purchase = 0.5
 //! network = 0.5
 //! ```
@@ -50,11 +51,29 @@ pub enum PurchaseScore {
     Rfm,
 }
 
-/// Weights of the importance blend: importance = (purchase·P + network·N) / (purchase + network),
-/// with P and N the percentiles of purchase value and network value among customers.
+/// How purchase value and network value are combined into importance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum BlendMethod {
+    /// Money (default): importance = CLV + network value in money (customer engagement value
+    /// after Kumar et al. 2010): the customer's share of the customers' attention × their total
+    /// CLV, plus the expected customers reached by their word of mouth × the mean CLV.
+    Value,
+    /// Percentiles: importance = weighted mean of the purchase and network percentiles.
+    Percentile,
+}
+
+/// Weights of the importance blend.
+///
+/// * `method = "value"` (default): `importance = (purchase·CLV + network·NV$) / ((purchase +
+///   network) / 2)`, in the currency of the transactions; equal weights give `CLV + NV$`.
+/// * `method = "percentile"`: `importance = (purchase·P + network·N) / (purchase + network)`, with
+///   P and N the percentiles of purchase value and network value among customers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct BlendWeights {
+    /// How the two values are combined (default value: both in money).
+    pub method: BlendMethod,
     /// Weight of purchase value (default 0.5).
     pub purchase: f64,
     /// Weight of network value (default 0.5).
@@ -62,6 +81,8 @@ pub struct BlendWeights {
 }
 
 impl BlendWeights {
+    /// Default blend method.
+    pub const DEFAULT_METHOD: BlendMethod = BlendMethod::Value;
     /// Default weight of purchase value.
     pub const DEFAULT_PURCHASE: f64 = 0.5;
     /// Default weight of network value.
@@ -71,6 +92,7 @@ impl BlendWeights {
 impl Default for BlendWeights {
     fn default() -> Self {
         BlendWeights {
+            method: Self::DEFAULT_METHOD,
             purchase: Self::DEFAULT_PURCHASE,
             network: Self::DEFAULT_NETWORK,
         }
@@ -409,6 +431,13 @@ impl RankConfig {
                 "blend.purchase + blend.network",
                 b.purchase + b.network,
                 "a positive sum",
+            ));
+        }
+        if b.method == BlendMethod::Value && self.purchase.score == PurchaseScore::Rfm {
+            return Err(Error::param(
+                "purchase.score",
+                "rfm",
+                "\"clv\" with blend.method = \"value\" (an RFM score is not money; use blend.method = \"percentile\")",
             ));
         }
         let n = &self.network;

@@ -6,6 +6,7 @@
 //! seeded alone (when the spread module supplies them). External ids are joined in here, at
 //! output time.
 
+use super::config::BlendMethod;
 use super::lifecycle::{LifecycleInfo, DETRACTOR_ACTION};
 use super::network::NetworkValue;
 use super::pipeline::{Analysis, Flag};
@@ -32,7 +33,8 @@ pub struct CustomerRecord {
     pub purchase_rank: u32,
     /// purchase_rank − rank (positive = the network moved the customer up).
     pub rank_shift: i64,
-    /// Importance in [0, 1].
+    /// Importance: money (CLV + network value in money) with the default `value` blend, a number
+    /// in [0, 1] with the `percentile` blend.
     pub importance: f64,
     /// Purchase-value percentile among customers.
     pub purchase_pct: f64,
@@ -156,22 +158,46 @@ impl Analysis {
         let rec = self.record(pg, v);
         let i = v as usize;
         let wsum = rc.blend.purchase + rc.blend.network;
-        let importance_parts = vec![
-            Part {
-                name: "purchase",
-                raw: Some(self.purchase_value[i]),
-                scaled: rec.purchase_pct,
-                weight: rc.blend.purchase / wsum,
-                contribution: rc.blend.purchase / wsum * rec.purchase_pct,
-            },
-            Part {
-                name: "network",
-                raw: Some(rec.network.value),
-                scaled: rec.network_pct,
-                weight: rc.blend.network / wsum,
-                contribution: rc.blend.network / wsum * rec.network_pct,
-            },
-        ];
+        let importance_parts = match rc.blend.method {
+            BlendMethod::Value => {
+                let (wp, wn) = (
+                    rc.blend.purchase / wsum * 2.0,
+                    rc.blend.network / wsum * 2.0,
+                );
+                vec![
+                    Part {
+                        name: "purchase",
+                        raw: Some(self.purchase_value[i]),
+                        scaled: self.purchase_value[i],
+                        weight: wp,
+                        contribution: wp * self.purchase_value[i],
+                    },
+                    Part {
+                        name: "network",
+                        raw: Some(rec.network.money),
+                        scaled: rec.network.money,
+                        weight: wn,
+                        contribution: wn * rec.network.money,
+                    },
+                ]
+            }
+            BlendMethod::Percentile => vec![
+                Part {
+                    name: "purchase",
+                    raw: Some(self.purchase_value[i]),
+                    scaled: rec.purchase_pct,
+                    weight: rc.blend.purchase / wsum,
+                    contribution: rc.blend.purchase / wsum * rec.purchase_pct,
+                },
+                Part {
+                    name: "network",
+                    raw: Some(rec.network.value),
+                    scaled: rec.network_pct,
+                    weight: rc.blend.network / wsum,
+                    contribution: rc.blend.network / wsum * rec.network_pct,
+                },
+            ],
+        };
         let nv = &rec.network;
         let w = &rc.network;
         let cand: [(&'static str, f64, Option<f64>, Option<f64>); 4] = [
@@ -210,14 +236,35 @@ impl Analysis {
                 "rank {} of {} (purchase-only rank {}, shift {:+})",
                 rec.rank, self.n_customers, rec.purchase_rank, rec.rank_shift
             ),
-            format!(
-                "importance {:.3} = {:.2} × purchase percentile {:.3} + {:.2} × network percentile {:.3}",
-                rec.importance,
-                importance_parts[0].weight,
-                rec.purchase_pct,
-                importance_parts[1].weight,
-                rec.network_pct
-            ),
+            match rc.blend.method {
+                BlendMethod::Value => format!(
+                    "importance {:.2} = {:.2} × CLV {:.2} + {:.2} × network value in money {:.2} \
+                     (attention {:.2} + spread {:.2}{})",
+                    rec.importance,
+                    importance_parts[0].weight,
+                    self.purchase_value[i],
+                    importance_parts[1].weight,
+                    rec.network.money,
+                    rec.network.attention_value.unwrap_or(0.0),
+                    rec.network.spread_value.unwrap_or(0.0),
+                    if rec.network.wom_risk > 0.0 {
+                        format!(
+                            ", × {:.2} for word-of-mouth risk",
+                            (1.0 - rc.network.wom_penalty * rec.network.wom_risk).max(0.0)
+                        )
+                    } else {
+                        String::new()
+                    }
+                ),
+                BlendMethod::Percentile => format!(
+                    "importance {:.3} = {:.2} × purchase percentile {:.3} + {:.2} × network percentile {:.3}",
+                    rec.importance,
+                    importance_parts[0].weight,
+                    rec.purchase_pct,
+                    importance_parts[1].weight,
+                    rec.network_pct
+                ),
+            },
             format!(
                 "purchase: {} orders, spend {:.2}, RFM {}, CLV {:.2} ({})",
                 rec.purchase.frequency,

@@ -20,6 +20,9 @@
 //! timestamps). With at least `sentiment.min_rows` rows and a mean at or below
 //! `sentiment.negative_threshold`, the risk is `min(1, −mean)` and the customer is flagged.
 //!
+//! **In money** ([`money_values`], used by the default `value` blend): attention value + spread
+//! value, in the currency of the transactions, so importance = CLV + network value is one unit.
+//!
 //! Time O(n log n + m), space O(n).
 
 use super::config::{NetworkWeights, RoleConfig, SentimentConfig};
@@ -112,6 +115,14 @@ pub struct NetworkValue {
     pub wom_flag: bool,
     /// Network value in [0, 1].
     pub value: f64,
+    /// Attention value in money: the customer's share of the customers' attention (influence
+    /// score over the customers' total) × the customers' total CLV (None without influence).
+    pub attention_value: Option<f64>,
+    /// Spread value in money: expected other customers activated when seeded alone × the mean
+    /// customer CLV, or the CLV-weighted reach itself (None without reach).
+    pub spread_value: Option<f64>,
+    /// Network value in money: (attention + spread) × max(0, 1 − wom_penalty × wom_risk).
+    pub money: f64,
 }
 
 /// Network values of every node plus which components were available.
@@ -232,6 +243,70 @@ pub fn network_values(
     }
 }
 
+/// Network value in money (the `value` blend): fills `attention_value`, `spread_value` and
+/// `money` of every customer from the raw influence and reach already in `nodes`.
+///
+/// After Kumar et al.'s customer engagement value (J. Service Research 2010), a customer is worth
+/// their own CLV plus the value they move in others, measured in the same currency:
+/// * attention value = `influence_v / Σ_customers influence × Σ_customers CLV`: the share of the
+///   customers' attention (PageRank is a probability distribution of attention) applied to the
+///   value of the customers who give it, as Kumar et al. (Marketing Science 2013) split
+///   word-of-mouth sales by each member's share of influence;
+/// * spread value = `max(0, reach_v − 1) × customers/accounts × mean customer CLV`: the expected
+///   other customers one of their messages activates in the Independent Cascade model (reach
+///   counts accounts, so brand and staff accounts are discounted by the customers' share of the
+///   accounts), each worth the mean CLV (Domingos & Richardson 2001's network value with the
+///   expected value of a reached customer); with `clv_weighted_reach` the reach already is
+///   `Σ P(v activates j)·CLV_j` and is used as is.
+///
+/// Sums run sequentially in node order (deterministic for any thread count). O(n).
+pub fn money_values(
+    nodes: &mut [NetworkValue],
+    clv: &[f64],
+    customers: &[bool],
+    reach_is_money: bool,
+    wom_penalty: f64,
+) {
+    let n = customers.len();
+    let mut total_clv = 0.0;
+    let mut total_inf = 0.0;
+    let mut n_customers = 0usize;
+    for v in 0..n {
+        if customers[v] {
+            total_clv += clv[v];
+            total_inf += nodes[v].influence.unwrap_or(0.0);
+            n_customers += 1;
+        }
+    }
+    if n_customers == 0 {
+        return;
+    }
+    let mean_clv = total_clv / n_customers as f64;
+    let customer_share = n_customers as f64 / n as f64;
+    for v in 0..n {
+        if !customers[v] {
+            continue;
+        }
+        let x = &mut nodes[v];
+        x.attention_value = x.influence.map(|i| {
+            if total_inf > 0.0 {
+                i / total_inf * total_clv
+            } else {
+                0.0
+            }
+        });
+        x.spread_value = x.reach.map(|r| {
+            if reach_is_money {
+                r.max(0.0)
+            } else {
+                (r - 1.0).max(0.0) * customer_share * mean_clv
+            }
+        });
+        let gross = x.attention_value.unwrap_or(0.0) + x.spread_value.unwrap_or(0.0);
+        x.money = gross * (1.0 - wom_penalty * x.wom_risk).max(0.0);
+    }
+}
+
 /// Community leadership of every customer.
 #[derive(Debug, Clone)]
 pub struct Leadership {
@@ -342,6 +417,35 @@ mod tests {
         // Tied influence: both at the mid-rank percentile 0.5; only the flagged one is penalised.
         assert!((nv.nodes[0].value - (0.5 - 0.25 * 0.8)).abs() < 1e-12);
         assert_eq!(nv.nodes[1].value, 0.5);
+    }
+
+    #[test]
+    fn money_values_split_attention_and_count_reached_customers() {
+        // Three customers and one brand account; influence 0.5/0.3/0.2 among customers.
+        let customers = vec![true, true, true, false];
+        let mut nodes = vec![NetworkValue::default(); 4];
+        for (v, (i, r)) in [(0.5, 5.0), (0.3, 1.0), (0.2, 0.5), (9.0, 9.0)]
+            .into_iter()
+            .enumerate()
+        {
+            nodes[v].influence = Some(i);
+            nodes[v].reach = Some(r);
+        }
+        nodes[1].wom_risk = 0.8;
+        let clv = [100.0, 200.0, 300.0, 1e9];
+        money_values(&mut nodes, &clv, &customers, false, 0.25);
+        // Total CLV 600, mean 200, customers are 3 of 4 accounts.
+        assert!((nodes[0].attention_value.unwrap() - 300.0).abs() < 1e-9);
+        assert!((nodes[0].spread_value.unwrap() - 4.0 * 0.75 * 200.0).abs() < 1e-9);
+        assert!((nodes[0].money - 900.0).abs() < 1e-9);
+        // Reach 1 = only itself: no spread value; the WOM risk scales the money down by 20%.
+        assert_eq!(nodes[1].spread_value, Some(0.0));
+        assert!((nodes[1].money - 180.0 * 0.8).abs() < 1e-9);
+        // Reach below 1 (isolated, zeroed) never goes negative.
+        assert_eq!(nodes[2].spread_value, Some(0.0));
+        // The brand account is not a customer: no money value.
+        assert_eq!(nodes[3].money, 0.0);
+        assert_eq!(nodes[3].attention_value, None);
     }
 
     #[test]

@@ -14,7 +14,9 @@ use super::blend::{blend, shift_report, Ranking, ShiftReport};
 use super::config::InfluenceMeasure;
 use super::config::{PurchaseScore, RankConfig};
 use super::lifecycle::{lifecycle, LifecycleInfo};
-use super::network::{network_values, recent_sentiment, NetworkInputs, NetworkValues};
+use super::network::{
+    money_values, network_values, recent_sentiment, NetworkInputs, NetworkValues,
+};
 use super::percentiles;
 use super::purchase::{purchase_values, PurchaseValue};
 use super::roles::{neighbour_communities, quadrant, roles_of, Quadrant, RoleHit, RoleInputs};
@@ -59,6 +61,17 @@ pub struct AnalyzeConfig {
     pub spread: SpreadConfig,
     /// Small-world analysis.
     pub small_world: SmallWorldConfig,
+    /// PageRank (influence).
+    pub pagerank: PageRankConfig,
+    /// Betweenness (brokerage); `samples: None` = automatic: exact up to
+    /// [`BETWEENNESS_EXACT_MAX`] nodes, [`BETWEENNESS_SAMPLES`] sampled sources above.
+    pub betweenness: BetweennessConfig,
+    /// Force exact betweenness even on large graphs (overrides the automatic switch).
+    pub exact_betweenness: bool,
+    /// Seed-selection method.
+    pub seed_method: SeedMethod,
+    /// IMM accuracy ε.
+    pub epsilon: f64,
 }
 
 impl AnalyzeConfig {
@@ -77,17 +90,69 @@ impl Default for AnalyzeConfig {
             probability: ProbabilityConfig::default(),
             spread: SpreadConfig::default(),
             small_world: SmallWorldConfig::default(),
+            pagerank: PageRankConfig::default(),
+            betweenness: BetweennessConfig::default(),
+            exact_betweenness: false,
+            seed_method: SeedMethod::Imm,
+            epsilon: SeedConfig::default().epsilon,
         }
     }
 }
 
-/// Wall time of one phase.
+/// Wall time and memory of one phase.
 #[derive(Debug, Clone, Serialize)]
 pub struct PhaseTime {
     /// Phase name.
-    pub phase: &'static str,
-    /// Seconds.
+    pub name: &'static str,
+    /// Wall seconds.
     pub seconds: f64,
+    /// Peak resident set size during the phase in bytes (Linux: the high-water mark VmHWM,
+    /// reset at the start of the phase through /proc/self/clear_refs when the kernel allows it,
+    /// else the process peak so far); None where /proc is unavailable.
+    pub peak_rss_bytes: Option<u64>,
+    /// Resident set size at the end of the phase (VmRSS); None where unavailable.
+    pub rss_bytes: Option<u64>,
+}
+
+impl PhaseTime {
+    /// Time `f` as phase `name`, with its peak memory.
+    pub fn measure<T>(name: &'static str, f: impl FnOnce() -> T) -> (T, PhaseTime) {
+        reset_peak_rss();
+        let t0 = Instant::now();
+        let out = f();
+        let p = PhaseTime {
+            name,
+            seconds: t0.elapsed().as_secs_f64(),
+            peak_rss_bytes: peak_rss_bytes(),
+            rss_bytes: rss_bytes(),
+        };
+        (out, p)
+    }
+}
+
+fn proc_status_kb(key: &str) -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = s.lines().find(|l| l.starts_with(key))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// Peak resident set size in bytes since the process start or the last [`reset_peak_rss`]
+/// (VmHWM of /proc/self/status; None where unavailable, e.g. outside Linux).
+pub fn peak_rss_bytes() -> Option<u64> {
+    proc_status_kb("VmHWM:")
+}
+
+/// Current resident set size in bytes (VmRSS; None where unavailable).
+pub fn rss_bytes() -> Option<u64> {
+    proc_status_kb("VmRSS:")
+}
+
+/// Reset the peak-RSS high-water mark to the current RSS (Linux ≥ 4.0: writing 5 to
+/// /proc/self/clear_refs), so each phase reports its own peak. Returns false where that is not
+/// possible; then the peaks are cumulative (still correct upper bounds).
+pub fn reset_peak_rss() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
 }
 
 /// Data-quality flags of a customer.
@@ -178,12 +243,8 @@ struct Timer {
 
 impl Timer {
     fn time<T>(&mut self, phase: &'static str, f: impl FnOnce() -> T) -> T {
-        let t0 = Instant::now();
-        let out = f();
-        self.phases.push(PhaseTime {
-            phase,
-            seconds: t0.elapsed().as_secs_f64(),
-        });
+        let (out, p) = PhaseTime::measure(phase, f);
+        self.phases.push(p);
         out
     }
 }
@@ -233,9 +294,7 @@ fn run_algorithms(
     // Influence: weighted PageRank (attention flows source → target) or LeaderRank.
     progress.start("influence", 0);
     let inf = timer.time("influence", || match cfg.rank.influence {
-        InfluenceMeasure::Pagerank => {
-            pagerank(g, &PageRankConfig::default(), None).map(|p| p.scores)
-        }
+        InfluenceMeasure::Pagerank => pagerank(g, &cfg.pagerank, None).map(|p| p.scores),
         InfluenceMeasure::Leaderrank => {
             leaderrank(g, &LeaderRankConfig::default()).map(|p| p.scores)
         }
@@ -247,10 +306,25 @@ fn run_algorithms(
     }
     // Brokerage: exact betweenness up to BETWEENNESS_EXACT_MAX nodes, sampled sources above.
     progress.start("betweenness", 0);
+    let auto =
+        cfg.betweenness.samples.is_none() && !cfg.exact_betweenness && n > BETWEENNESS_EXACT_MAX;
     let bc = BetweennessConfig {
-        samples: (n > BETWEENNESS_EXACT_MAX).then_some(BETWEENNESS_SAMPLES),
-        ..BetweennessConfig::default()
+        samples: cfg
+            .betweenness
+            .samples
+            .or(auto.then_some(BETWEENNESS_SAMPLES)),
+        ..cfg.betweenness.clone()
     };
+    if auto {
+        r.notes.push(format!(
+            "betweenness: {n} nodes > {BETWEENNESS_EXACT_MAX}, switched from exact to \
+             {BETWEENNESS_SAMPLES} sampled sources"
+        ));
+    }
+    r.extras.insert(
+        "betweenness",
+        json!({"summary": {"exact": bc.samples.is_none(), "samples": bc.samples, "automatic": auto}}),
+    );
     match timer.time("betweenness", || betweenness(g, &bc, seed)) {
         Ok(b) => r.inputs.betweenness = Some(b.scores),
         Err(e) => r.reasons.push(("brokerage", e.to_string())),
@@ -312,6 +386,8 @@ fn run_algorithms(
             if !cfg.ranking_only && cfg.seeds > 0 {
                 let sc = SeedConfig {
                     k: cfg.seeds.min(n),
+                    method: cfg.seed_method,
+                    epsilon: cfg.epsilon,
                     spread: cfg.spread.clone(),
                     ..SeedConfig::default()
                 };
@@ -329,15 +405,20 @@ fn run_algorithms(
                         r.seed_sets.push(s);
                         // Baselines for the seed-selection chart: the same k by top degree and
                         // top PageRank, each with its cumulative expected reach.
-                        for m in [SeedMethod::Degree, SeedMethod::Pagerank] {
-                            let bc = SeedConfig {
-                                method: m,
-                                ..sc.clone()
-                            };
-                            if let Ok(b) = select_seeds(g, &probs, &bc, seed, pr) {
-                                r.seed_sets.push(b);
-                            }
-                        }
+                        let base = timer.time("seed_baselines", || {
+                            [SeedMethod::Degree, SeedMethod::Pagerank]
+                                .into_iter()
+                                .filter(|&m| m != sc.method)
+                                .filter_map(|m| {
+                                    let bc = SeedConfig {
+                                        method: m,
+                                        ..sc.clone()
+                                    };
+                                    select_seeds(g, &probs, &bc, seed, pr).ok()
+                                })
+                                .collect::<Vec<_>>()
+                        });
+                        r.seed_sets.extend(base);
                     }
                     Err(e) => {
                         r.extras
@@ -517,6 +598,7 @@ pub fn analyze(
         })
         .collect();
     let t_purchase = t0.elapsed().as_secs_f64();
+    let purchase_peak = peak_rss_bytes();
     let algo = run_algorithms(
         ds,
         &graph,
@@ -528,6 +610,7 @@ pub fn analyze(
         &mut timer,
     );
 
+    reset_peak_rss();
     let t0 = Instant::now();
     progress.start("ranking", 0);
     let sentiment = recent_sentiment(pg, as_of, &rc.sentiment);
@@ -548,7 +631,7 @@ pub fn analyze(
             }
         }
     }
-    let network = network_values(
+    let mut network = network_values(
         &inputs,
         &sentiment,
         &customers,
@@ -557,8 +640,18 @@ pub fn analyze(
         &rc.sentiment,
         &algo.reasons,
     );
+    // The money form of network value uses the CLV even when the percentile blend ranks by RFM.
+    let clv: Vec<f64> = purchase.iter().map(|p| p.clv).collect();
+    money_values(
+        &mut network.nodes,
+        &clv,
+        &customers,
+        rc.clv_weighted_reach,
+        rc.network.wom_penalty,
+    );
     let nv: Vec<f64> = network.nodes.iter().map(|x| x.value).collect();
-    let ranking = blend(&purchase_value, &nv, &customers, &rc.blend);
+    let money: Vec<f64> = network.nodes.iter().map(|x| x.money).collect();
+    let ranking = blend(&purchase_value, &nv, &money, &customers, &rc.blend);
     let shift = shift_report(&ranking, &rc.shift);
     let out_deg: Vec<f64> = (0..n as u32).map(|v| graph.out.degree(v) as f64).collect();
     let out_degree_pct = percentiles(&out_deg, &customers);
@@ -622,8 +715,10 @@ pub fn analyze(
         .collect();
     progress.finish();
     timer.phases.push(PhaseTime {
-        phase: "ranking",
+        name: "ranking",
         seconds: t_purchase + t0.elapsed().as_secs_f64(),
+        peak_rss_bytes: peak_rss_bytes().max(purchase_peak),
+        rss_bytes: rss_bytes(),
     });
     Ok(Analysis {
         config: cfg.clone(),

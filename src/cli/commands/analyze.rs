@@ -6,7 +6,7 @@ use super::rank::{ranking_json, ranking_table, shift_json, RankArgs};
 use crate::cli::{Ctx, ExitStatus, InputArgs};
 use crate::output::table::write_bytes;
 use crate::output::OutputFormat;
-use crate::rank::pipeline::AnalyzeConfig;
+use crate::rank::pipeline::{AnalyzeConfig, PhaseTime};
 use anyhow::Context as _;
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -39,14 +39,6 @@ pub struct Args {
     pub rank: RankArgs,
 }
 
-/// Peak resident set size in bytes (VmHWM from /proc/self/status; None where unavailable).
-pub fn peak_rss_bytes() -> Option<u64> {
-    let s = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
-}
-
 fn write_table(path: &Path, t: &crate::output::Table) -> anyhow::Result<()> {
     let mut buf = Vec::new();
     t.write_csv(&mut buf)?;
@@ -66,13 +58,15 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
     let t0 = Instant::now();
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("creating {}", args.out.display()))?;
-    let (ds, a) = args
+    let (ds, a, ingest) = args
         .rank
-        .run_analysis(&args.input, ctx, args.seeds, false)?;
+        .run_analysis_timed(&args.input, ctx, args.seeds, false)?;
     let mut files: Vec<String> = Vec::new();
     let mut skipped: BTreeMap<&str, String> = BTreeMap::new();
     let out = |name: &str| args.out.join(name);
 
+    crate::rank::pipeline::reset_peak_rss();
+    let t_out = Instant::now();
     write_table(&out("ranking.csv"), &ranking_table(&ds, &a, usize::MAX))?;
     files.push("ranking.csv".into());
     write_json(&out("ranking.json"), &ranking_json(&ds, &a, usize::MAX))?;
@@ -123,6 +117,16 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
         }
     }
 
+    let outputs = PhaseTime {
+        name: "outputs",
+        seconds: t_out.elapsed().as_secs_f64(),
+        peak_rss_bytes: crate::rank::pipeline::peak_rss_bytes(),
+        rss_bytes: crate::rank::pipeline::rss_bytes(),
+    };
+    ctx.debug(&super::rank::phase_line(&outputs));
+    let mut phases = vec![ingest];
+    phases.extend(a.phases.iter().cloned());
+    phases.push(outputs);
     let count = |f: &dyn Fn(u32) -> Option<&'static str>| {
         let mut m: BTreeMap<&'static str, usize> = BTreeMap::new();
         for &v in a.order() {
@@ -180,9 +184,9 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
         "top": a.order().iter().take(args.top).map(|&v| ds.graph.id(v)).collect::<Vec<_>>(),
         "files": files,
         "not_written": skipped,
-        "phases": a.phases,
+        "phases": phases,
         "wall_seconds": t0.elapsed().as_secs_f64(),
-        "peak_rss_bytes": peak_rss_bytes(),
+        "peak_rss_bytes": phases.iter().filter_map(|p| p.peak_rss_bytes).max(),
     });
     write_json(&out("summary.json"), &summary)?;
     let t = ranking_table(&ds, &a, args.top);

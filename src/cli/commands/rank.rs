@@ -1,11 +1,18 @@
 //! `kolgraph rank`: the customer-importance ranking (purchase value blended with network value).
 
+use crate::algo::centrality::betweenness::BetweennessConfig;
+use crate::algo::centrality::pagerank::PageRankConfig;
+use crate::algo::community::CommunityConfig;
+use crate::algo::diffusion::probability::ProbabilityConfig;
+use crate::algo::diffusion::SpreadConfig;
+use crate::algo::influence::{SeedConfig, SeedMethod};
+use crate::algo::small_world::SmallWorldConfig;
 use crate::cli::{Ctx, ExitStatus, InputArgs, OutputArgs};
 use crate::ingest::Dataset;
 use crate::output::table::{emit, fmt_f};
 use crate::output::{OutputFormat, Table};
-use crate::rank::config::{InfluenceMeasure, RankConfig};
-use crate::rank::pipeline::{analyze, Analysis, AnalyzeConfig};
+use crate::rank::config::{BlendMethod, InfluenceMeasure, RankConfig};
+use crate::rank::pipeline::{analyze, Analysis, AnalyzeConfig, PhaseTime};
 use anyhow::Context as _;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -26,6 +33,52 @@ pub struct RankArgs {
     /// Centrality that stands for influence (overrides `influence`; default pagerank).
     #[arg(long, value_enum, value_name = "MEASURE", help_heading = "Ranking")]
     pub influence: Option<InfluenceMeasure>,
+    /// How purchase and network value are combined (overrides [blend] method; default value:
+    /// CLV + network value in money; percentile: weighted mean of percentiles).
+    #[arg(long, value_enum, value_name = "METHOD", help_heading = "Ranking")]
+    pub blend_method: Option<BlendMethod>,
+    /// PageRank used as influence.
+    #[command(flatten)]
+    pub pagerank: PageRankConfig,
+    /// Community detection.
+    #[command(flatten)]
+    pub community: CommunityConfig,
+    /// Edge activation probabilities of the spread model.
+    #[command(flatten)]
+    pub probability: ProbabilityConfig,
+    /// Spread model (reach and seeds).
+    #[command(flatten)]
+    pub spread: SpreadConfig,
+    /// Small-world summary.
+    #[command(flatten)]
+    pub small_world: SmallWorldConfig,
+    /// Betweenness: sampled sources (default automatic: exact up to 20,000 nodes, 512 sampled
+    /// sources above; 0 = always exact).
+    #[arg(long, value_name = "K", help_heading = "Betweenness")]
+    pub bc_samples: Option<usize>,
+    /// Seed-selection method of the campaign seeds.
+    #[arg(long, value_enum, default_value_t = SeedMethod::Imm, help_heading = "Seeds")]
+    pub seed_method: SeedMethod,
+    /// IMM accuracy: the seed set is within (1 − 1/e − ε) of the optimum.
+    #[arg(long, default_value_t = SeedConfig::default().epsilon, help_heading = "Seeds")]
+    pub epsilon: f64,
+}
+
+/// One `-v` line per phase: wall time and peak RSS.
+pub fn phase_line(p: &PhaseTime) -> String {
+    let mib = |b: Option<u64>| {
+        b.map_or_else(
+            || "n/a".to_string(),
+            |b| format!("{:.1} MiB", b as f64 / 1048576.0),
+        )
+    };
+    format!(
+        "phase {:>14}: {:>8.3}s  peak RSS {}  RSS {}",
+        p.name,
+        p.seconds,
+        mib(p.peak_rss_bytes),
+        mib(p.rss_bytes)
+    )
 }
 
 impl RankArgs {
@@ -47,6 +100,9 @@ impl RankArgs {
         if let Some(i) = self.influence {
             cfg.influence = i;
         }
+        if let Some(m) = self.blend_method {
+            cfg.blend.method = m;
+        }
         cfg.validate()?;
         Ok(cfg)
     }
@@ -62,25 +118,76 @@ impl RankArgs {
         seeds: usize,
         ranking_only: bool,
     ) -> anyhow::Result<(Dataset, Analysis)> {
+        self.run_analysis_timed(input, ctx, seeds, ranking_only)
+            .map(|(ds, a, _)| (ds, a))
+    }
+
+    /// The analysis configuration these flags describe (for `seeds` campaign seeds).
+    ///
+    /// # Errors
+    /// Invalid ranking configuration or algorithm parameters.
+    pub fn analyze_config(
+        &self,
+        view: crate::graph::WeightView,
+        seeds: usize,
+        ranking_only: bool,
+    ) -> anyhow::Result<AnalyzeConfig> {
         let rank = self.rank_config()?;
-        let ds = input.load(ctx)?;
-        let view = input.weight_view(&ds)?;
-        let cfg = AnalyzeConfig {
+        self.spread.validate()?;
+        self.probability.model()?;
+        Ok(AnalyzeConfig {
             rank,
             view,
             seeds,
             ranking_only,
-            ..AnalyzeConfig::default()
-        };
+            community: self.community.clone(),
+            probability: self.probability.clone(),
+            spread: self.spread.clone(),
+            small_world: self.small_world.clone(),
+            pagerank: self.pagerank.clone(),
+            betweenness: BetweennessConfig {
+                samples: self.bc_samples.filter(|&k| k > 0),
+                ..BetweennessConfig::default()
+            },
+            exact_betweenness: self.bc_samples == Some(0),
+            seed_method: self.seed_method,
+            epsilon: self.epsilon,
+        })
+    }
+
+    /// Load the data and run the analysis; also returns the ingest phase (time, peak RSS).
+    /// Every phase is printed with `-v`.
+    ///
+    /// # Errors
+    /// Ingest errors, invalid configuration, no customers.
+    pub fn run_analysis_timed(
+        &self,
+        input: &InputArgs,
+        ctx: &Ctx,
+        seeds: usize,
+        ranking_only: bool,
+    ) -> anyhow::Result<(Dataset, Analysis, PhaseTime)> {
+        // Validate the flags before the (possibly long) ingest.
+        self.analyze_config(crate::graph::WeightView::default(), seeds, ranking_only)?;
+        let (ds, ingest) = PhaseTime::measure("ingest", || input.load(ctx));
+        let ds = ds?;
+        ctx.debug(&phase_line(&ingest));
+        let view = input.weight_view(&ds)?;
+        let cfg = self.analyze_config(view, seeds, ranking_only)?;
         let bar = ctx.reporter();
         let a = analyze(&ds, &cfg, ctx.seed, &bar).context("ranking customers")?;
         for p in &a.phases {
-            ctx.debug(&format!("{:>12}: {:.3}s", p.phase, p.seconds));
+            ctx.debug(&phase_line(p));
+        }
+        if let Some(notes) = a.extras.get("notes").and_then(|n| n.get("summary")) {
+            for n in notes.as_array().into_iter().flatten() {
+                ctx.info(n.as_str().unwrap_or_default());
+            }
         }
         for (c, why) in &a.network.unavailable {
             ctx.warn(&format!("network component {c} unavailable: {why}"));
         }
-        Ok((ds, a))
+        Ok((ds, a, ingest))
     }
 }
 
