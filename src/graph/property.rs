@@ -145,13 +145,55 @@ fn fold_row(
     }
 }
 
+/// External id → node index. Ids of at most 15 bytes (nearly all real ids) are keyed inline
+/// as a `u128` (bytes + length), so a lookup touches only the table and never a heap string:
+/// ingest does two lookups per interaction row and they are bound by cache misses.
+#[derive(Debug, Clone, Default)]
+struct IdMap {
+    short: FastMap<u128, u32>,
+    long: FastMap<String, u32>,
+}
+
+/// The inline key of an id of at most 15 bytes (injective: the length is the last byte).
+#[inline]
+fn pack_id(id: &str) -> Option<u128> {
+    let b = id.as_bytes();
+    if b.len() > 15 {
+        return None;
+    }
+    let mut w = [0u8; 16];
+    w[..b.len()].copy_from_slice(b);
+    w[15] = b.len() as u8;
+    Some(u128::from_le_bytes(w))
+}
+
+impl IdMap {
+    #[inline]
+    fn get(&self, id: &str) -> Option<u32> {
+        match pack_id(id) {
+            Some(k) => self.short.get(&k).copied(),
+            None => self.long.get(id).copied(),
+        }
+    }
+    fn insert(&mut self, id: &str, v: u32) {
+        match pack_id(id) {
+            Some(k) => {
+                self.short.insert(k, v);
+            }
+            None => {
+                self.long.insert(id.to_string(), v);
+            }
+        }
+    }
+}
+
 /// Typed property graph with an id map from external ids to node indices.
 #[derive(Debug, Clone, Default)]
 pub struct PropertyGraph {
     /// The petgraph graph; node weight = node properties, edge weight = aggregated interactions.
     pub graph: DiGraph<NodeData, EdgeData, u32>,
     /// External id → node index.
-    ids: FastMap<String, u32>,
+    ids: IdMap,
     /// (source, target) → edge index, for merging parallel interactions.
     edge_index: FastMap<(u32, u32), u32>,
     /// Platform names, indexed by the bits of `EdgeData::platforms` (first 64 distinct platforms).
@@ -176,7 +218,7 @@ impl PropertyGraph {
 
     /// Node index of an external id.
     pub fn index_of(&self, id: &str) -> Option<u32> {
-        self.ids.get(id).copied()
+        self.ids.get(id)
     }
 
     /// Node properties.
@@ -206,11 +248,11 @@ impl PropertyGraph {
 
     /// Get or create the node for an external id (created as `kind`).
     pub fn ensure_node(&mut self, id: &str, kind: NodeKind) -> u32 {
-        if let Some(&v) = self.ids.get(id) {
+        if let Some(v) = self.ids.get(id) {
             return v;
         }
         let v = self.graph.add_node(NodeData::new(id, kind)).index() as u32;
-        self.ids.insert(id.to_string(), v);
+        self.ids.insert(id, v);
         v
     }
 
@@ -218,9 +260,9 @@ impl PropertyGraph {
     /// Returns false if the alias already maps to a different node.
     pub fn add_alias(&mut self, alias: &str, v: u32) -> bool {
         match self.ids.get(alias) {
-            Some(&w) => w == v,
+            Some(w) => w == v,
             None => {
-                self.ids.insert(alias.to_string(), v);
+                self.ids.insert(alias, v);
                 true
             }
         }
