@@ -20,6 +20,11 @@
 //! next score, current and next contribution `x(u)/s(u)`) plus the precomputed `1/s(u)`. No
 //! per-edge allocation beyond the CSR.
 //!
+//! Two kernels ([`PrPrecision`]): `exact` as described here, in NodeId order; `fast` (chosen by
+//! `auto` on large graphs) relabels the nodes by descending out-degree (see `relabel.rs`), keeps the
+//! contributions in f32 and sums in f64, with chunks balanced by arcs; it adds a relabelled copy of
+//! the in-CSR (4 B per arc, 8 B weighted) and O(n) vectors, and maps the scores back to NodeIds.
+//!
 //! Determinism: each node's sum runs over its in-row in CSR order; the residual and the dangling
 //! mass are per-chunk partials (chunks of [`NODE_CHUNK`] nodes) combined in chunk order.
 
