@@ -8,7 +8,9 @@ and igraph Leiden, side by side in one run.
 
 Environment: KOLGRAPH (binary, default $CARGO_TARGET_DIR/release/kolgraph or target/release/kolgraph),
 BENCH_WORK (default bench-work), PEERS (default ../shared/bench/peers.py, falling back to
-/work/shared/bench/peers.py), THREADS (default 2), METHODS (default leiden,louvain,lpa).
+/work/shared/bench/peers.py), THREADS (default 2), METHODS (default leiden,louvain,lpa),
+PEER_TOOLS (default networkit,igraph), PEER_OPS (default plm,louvain,leiden,plp,lpa); for rmat20 use
+e.g. METHODS=leiden PEER_TOOLS=networkit PEER_OPS=plm to keep one locked run short.
 
 kolgraph time = the detection phase as reported by `-v` ("communities: ... in X"), i.e. without
 loading, like peers.py's per-operation time. Peak RSS = the whole kolgraph process (/usr/bin/time
@@ -26,6 +28,8 @@ import sys
 WORK = os.environ.get("BENCH_WORK", "bench-work")
 THREADS = os.environ.get("THREADS", "2")
 METHODS = os.environ.get("METHODS", "leiden,louvain,lpa").split(",")
+PEER_TOOLS = os.environ.get("PEER_TOOLS", "networkit,igraph")
+PEER_OPS = os.environ.get("PEER_OPS", "plm,louvain,leiden,plp,lpa")
 
 
 def kolgraph_bin():
@@ -98,8 +102,8 @@ def main():
         truth = read_truth(os.path.join(WORK, graph + ".truth"))
         kg = {m: run_kolgraph(graph, m, truth) for m in METHODS}
         pj = os.path.join(WORK, f"peers_{graph}_community.json")
-        cmd = [sys.executable, peers_py(), os.path.join(WORK, graph + ".el"), "--tools", "networkit,igraph",
-               "--ops", "plm,louvain,leiden,plp,lpa", "--threads", THREADS, "--json", pj]
+        cmd = [sys.executable, peers_py(), os.path.join(WORK, graph + ".el"), "--tools", PEER_TOOLS,
+               "--ops", PEER_OPS, "--threads", THREADS, "--json", pj]
         if truth is not None:
             cmd += ["--truth", os.path.join(WORK, graph + ".truth")]
         subprocess.run(cmd, capture_output=True, text=True)
