@@ -198,7 +198,7 @@ fn results(ds: &Dataset, modulo: i64) -> ResultColumns {
     r
 }
 
-fn export_with(c: &Client, ds: &Dataset, res: Option<&ResultColumns>) {
+fn export_with(c: &Client, ds: &Dataset, res: Option<&ResultColumns>) -> export::ExportSummary {
     let opts = ExportOptions {
         batch_size: 7,
         rel_batch_size: 5,
@@ -207,7 +207,7 @@ fn export_with(c: &Client, ds: &Dataset, res: Option<&ResultColumns>) {
         create_when_empty: true,
     };
     let steps = export::plan(ds, res, &opts).expect("plan");
-    export::execute(c, &steps, &opts, &kolgraph::algo::NoProgress).expect("export");
+    export::execute(c, &steps, &opts, &kolgraph::algo::NoProgress).expect("export")
 }
 
 fn n_rels(ds: &Dataset) -> i64 {
@@ -228,7 +228,9 @@ fn export_is_idempotent_and_reads_back_identically() {
     let n = ds.graph.node_count() as i64;
     let m = n_rels(&ds);
     for round in 0..2 {
-        export_with(&c, &ds, Some(&res));
+        let sum = export_with(&c, &ds, Some(&res));
+        // The first export into the empty database takes the CREATE path, the second merges.
+        assert_eq!(sum.created, round == 0, "round {round}");
         assert_eq!(
             count(&c, "MATCH (n:Account) RETURN count(n) AS n"),
             n,
@@ -269,7 +271,7 @@ fn export_is_idempotent_and_reads_back_identically() {
     );
     // A new analysis with other communities replaces memberships, leaders and stale communities.
     let res2 = results(&ds, 2);
-    export_with(&c, &ds, Some(&res2));
+    let _ = export_with(&c, &ds, Some(&res2));
     assert_eq!(count(&c, "MATCH (k:Community) RETURN count(k) AS n"), 2);
     assert_eq!(
         count(&c, "MATCH ()-[r:IN_COMMUNITY]->() RETURN count(r) AS n"),
@@ -349,7 +351,7 @@ fn round_trip_karate_same_graph_and_degree_summary() {
         ..Default::default()
     };
     let ds = kolgraph::ingest::load(&path, &opts).expect("karate");
-    export_with(&c, &ds, None);
+    let _ = export_with(&c, &ds, None);
     let back = read::load_from(&c, "karate").expect("read back");
     let view = kolgraph::graph::WeightView::default();
     let a = kolgraph::graph::CsrGraph::from_property(&ds.graph, &view, false);
@@ -404,7 +406,7 @@ fn every_kit_query_runs() {
     clear(&c);
     let ds = fixture();
     let res = results(&ds, 3);
-    export_with(&c, &ds, Some(&res));
+    let _ = export_with(&c, &ds, Some(&res));
     let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("queries"))
         .expect("queries/")
         .filter_map(|e| e.ok().map(|e| e.path()))
