@@ -582,14 +582,17 @@ pub fn analyze(
         .get("clv")
         .filter(|c| c.len() == n)
         .map(Vec::as_slice);
-    let purchase = purchase_values(
-        n,
-        &ds.transactions,
-        &customers,
-        as_of.unwrap_or(0),
-        clv_col,
-        &rc.purchase,
-    );
+    let (purchase, purchase_phase) = PhaseTime::measure("purchase", || {
+        purchase_values(
+            n,
+            &ds.transactions,
+            &customers,
+            as_of.unwrap_or(0),
+            clv_col,
+            &rc.purchase,
+        )
+    });
+    timer.phases.push(purchase_phase);
     let purchase_value: Vec<f64> = purchase
         .iter()
         .map(|p| match rc.purchase.score {
@@ -597,7 +600,7 @@ pub fn analyze(
             PurchaseScore::Rfm => f64::from(p.rfm_sum()),
         })
         .collect();
-    let t_purchase = t0.elapsed().as_secs_f64();
+    let t_purchase = t0.elapsed().as_secs_f64() - timer.phases.last().map_or(0.0, |p| p.seconds);
     let purchase_peak = peak_rss_bytes();
     let algo = run_algorithms(
         ds,
@@ -655,15 +658,19 @@ pub fn analyze(
     let shift = shift_report(&ranking, &rc.shift);
     let out_deg: Vec<f64> = (0..n as u32).map(|v| graph.out.degree(v) as f64).collect();
     let out_degree_pct = percentiles(&out_deg, &customers);
-    let neigh = algo
-        .inputs
-        .community
-        .as_ref()
-        .map(|c| neighbour_communities(&graph.undirected(), c));
+    let (neigh, neigh_phase) = PhaseTime::measure("neighbour_communities", || {
+        algo.inputs
+            .community
+            .as_ref()
+            .map(|c| neighbour_communities(&graph.undirected(), c))
+    });
     let rin = RoleInputs {
         network: &network.nodes,
         out_degree_pct: &out_degree_pct,
-        core: algo.core.as_deref(),
+        core: algo
+            .core
+            .as_deref()
+            .map(|c| (c, c.iter().copied().max().unwrap_or(0))),
         neighbour_communities: neigh.as_deref(),
     };
     let roles: Vec<Vec<RoleHit>> = (0..n)
@@ -686,7 +693,9 @@ pub fn analyze(
             })
         })
         .collect();
-    let life = lifecycle(pg, &ds.transactions, &customers, as_of, &rc.lifecycle);
+    let (life, life_phase) = PhaseTime::measure("lifecycle", || {
+        lifecycle(pg, &ds.transactions, &customers, as_of, &rc.lifecycle)
+    });
     // "No profile" only means something when the data has customer records at all.
     let has_profiles = ds.report.files.iter().any(|f| f.role == "customers");
     let flags: Vec<Vec<Flag>> = (0..n as u32)
@@ -714,12 +723,20 @@ pub fn analyze(
         })
         .collect();
     progress.finish();
+    // The ranking phase excludes its timed sub-phases, listed after it.
+    let sub = neigh_phase.seconds + life_phase.seconds;
+    let peak = peak_rss_bytes()
+        .max(purchase_peak)
+        .max(neigh_phase.peak_rss_bytes)
+        .max(life_phase.peak_rss_bytes);
     timer.phases.push(PhaseTime {
         name: "ranking",
-        seconds: t_purchase + t0.elapsed().as_secs_f64(),
-        peak_rss_bytes: peak_rss_bytes().max(purchase_peak),
+        seconds: t_purchase + t0.elapsed().as_secs_f64() - sub,
+        peak_rss_bytes: peak,
         rss_bytes: rss_bytes(),
     });
+    timer.phases.push(neigh_phase);
+    timer.phases.push(life_phase);
     Ok(Analysis {
         config: cfg.clone(),
         seed,

@@ -72,8 +72,9 @@ pub struct RoleInputs<'a> {
     pub network: &'a [NetworkValue],
     /// Out-degree percentile among customers.
     pub out_degree_pct: &'a [f64],
-    /// Core numbers (None when k-core is unavailable).
-    pub core: Option<&'a [u32]>,
+    /// Core numbers and their maximum over all nodes (None when k-core is unavailable). The
+    /// maximum is computed once by the caller: scanning it per customer made roles O(n²).
+    pub core: Option<(&'a [u32], u32)>,
     /// Distinct communities among each node's neighbours (None without communities).
     pub neighbour_communities: Option<&'a [u32]>,
 }
@@ -143,8 +144,7 @@ pub fn roles_of(v: usize, inp: &RoleInputs<'_>, cfg: &RoleConfig) -> Vec<RoleHit
             });
         }
     }
-    if let Some(core) = inp.core {
-        let max = core.iter().copied().max().unwrap_or(0);
+    if let Some((core, max)) = inp.core {
         let c = core[v];
         if max > 0 && c > 0 && f64::from(c) >= cfg.core_fraction * f64::from(max) {
             out.push(RoleHit {
@@ -250,7 +250,7 @@ mod tests {
         let inp = RoleInputs {
             network: &nv,
             out_degree_pct: &[0.2, 0.99],
-            core: Some(&[5, 2]),
+            core: Some((&[5, 2], 5)),
             neighbour_communities: Some(&[3, 1]),
         };
         let cfg = RoleConfig::default();
