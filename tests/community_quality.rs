@@ -37,7 +37,7 @@ fn load(name: &str, weighted: bool) -> Csr {
         n = n.max(u + 1).max(v + 1);
         edges.push((u, v, w));
     }
-    CsrGraph::from_undirected_edges(n as usize, &edges, weighted).undirected()
+    Csr::clone(&CsrGraph::from_undirected_edges(n as usize, &edges, weighted).undirected())
 }
 
 fn oracle(name: &str) -> Value {
@@ -233,7 +233,7 @@ fn planted(n: u32, groups: u32, seed: u64) -> Csr {
             }
         }
     }
-    CsrGraph::from_undirected_edges(n as usize, &edges, true).undirected()
+    Csr::clone(&CsrGraph::from_undirected_edges(n as usize, &edges, true).undirected())
 }
 
 #[test]

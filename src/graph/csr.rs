@@ -9,6 +9,7 @@ use super::model::{EdgeData, N_KINDS};
 use super::property::PropertyGraph;
 use rayon::prelude::*;
 use serde::Serialize;
+use std::sync::Arc;
 
 /// One adjacency direction in CSR form.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -200,9 +201,10 @@ impl WeightView {
 #[derive(Debug, Clone, Default)]
 pub struct CsrGraph {
     /// Push direction: row `v` lists whom `v` acted on.
-    pub out: Csr,
-    /// Pull direction: row `v` lists who acted on `v`.
-    pub inc: Csr,
+    pub out: Arc<Csr>,
+    /// Pull direction: row `v` lists who acted on `v`. For symmetric input this is the same
+    /// allocation as `out` (an undirected graph is its own transpose), which saves one copy.
+    pub inc: Arc<Csr>,
     /// True when the input was undirected (every edge stored as two arcs of equal weight);
     /// then the undirected view is `out` itself and weights are not summed twice.
     pub symmetric: bool,
@@ -213,12 +215,26 @@ pub struct CsrGraph {
 impl CsrGraph {
     /// Build from directed arcs. Duplicate arcs are merged by summing weights.
     pub fn from_arcs(n: usize, arcs: &[(u32, u32, f32)], weighted: bool) -> CsrGraph {
-        let out = Csr::from_arcs(n, arcs);
-        let inc = out.transpose();
+        Self::build(n, arcs, weighted, false)
+    }
+
+    /// Build from arcs; `symmetric` promises that every arc u→v has a twin v→u of equal weight,
+    /// so the in-CSR is the out-CSR and is shared instead of transposed.
+    fn build(n: usize, arcs: &[(u32, u32, f32)], weighted: bool, symmetric: bool) -> CsrGraph {
+        let out = Arc::new(Csr::from_arcs(n, arcs));
+        let inc = if symmetric {
+            debug_assert!(
+                out.transpose() == *out,
+                "symmetric input must be its own transpose"
+            );
+            Arc::clone(&out)
+        } else {
+            Arc::new(out.transpose())
+        };
         CsrGraph {
             out,
             inc,
-            symmetric: false,
+            symmetric,
             weighted,
         }
     }
@@ -232,9 +248,7 @@ impl CsrGraph {
                 arcs.push((v, u, w));
             }
         }
-        let mut g = Self::from_arcs(n, &arcs, weighted);
-        g.symmetric = true;
-        g
+        Self::build(n, &arcs, weighted, true)
     }
 
     /// Build from the property graph under a weight view.
@@ -244,9 +258,7 @@ impl CsrGraph {
             .edges()
             .map(|(s, t, e)| (s, t, view.weight(e) as f32))
             .collect();
-        let mut g = Self::from_arcs(n, &arcs, !view.unweighted);
-        g.symmetric = symmetric;
-        g
+        Self::build(n, &arcs, !view.unweighted, symmetric)
     }
 
     /// Number of nodes.
@@ -258,10 +270,11 @@ impl CsrGraph {
         self.out.m()
     }
     /// The weighted undirected view: w{u,v} = w(u→v) + w(v→u) for directed input, or the
-    /// stored weight for undirected input. Self-loops appear once in their row.
-    pub fn undirected(&self) -> Csr {
+    /// stored weight for undirected input (then it is `out` itself, shared, not copied).
+    /// Self-loops appear once in their row.
+    pub fn undirected(&self) -> Arc<Csr> {
         if self.symmetric {
-            return self.out.clone();
+            return Arc::clone(&self.out);
         }
         let n = self.n();
         let mut arcs = Vec::with_capacity(self.m() * 2);
@@ -275,11 +288,15 @@ impl CsrGraph {
                 }
             }
         }
-        Csr::from_arcs(n, &arcs)
+        Arc::new(Csr::from_arcs(n, &arcs))
     }
-    /// Bytes held by the out- and in-CSR.
+    /// Bytes held by the out- and in-CSR (once when they are shared).
     pub fn memory_bytes(&self) -> usize {
-        self.out.memory_bytes() + self.inc.memory_bytes()
+        if Arc::ptr_eq(&self.out, &self.inc) {
+            self.out.memory_bytes()
+        } else {
+            self.out.memory_bytes() + self.inc.memory_bytes()
+        }
     }
 }
 

@@ -208,6 +208,9 @@ pub struct Analysis {
     pub seed_sets: Vec<SeedSet>,
     /// Small-world summary, when it ran.
     pub small_world: Option<SmallWorldReport>,
+    /// Type of each community (indexed by community id), by the profile rule of
+    /// `algo::community::profile`, when communities ran.
+    pub community_types: Option<Vec<CommunityType>>,
     /// Edge probabilities of the spread model, when it ran.
     pub probs: Option<EdgeProbabilities>,
     /// Blended and purchase-only rankings.
@@ -259,6 +262,7 @@ struct AlgoResults {
     extras: std::collections::BTreeMap<&'static str, serde_json::Value>,
     seed_sets: Vec<SeedSet>,
     small_world: Option<SmallWorldReport>,
+    community_types: Option<Vec<CommunityType>>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -282,6 +286,7 @@ fn run_algorithms(
         extras: Default::default(),
         seed_sets: Vec::new(),
         small_world: None,
+        community_types: None,
     };
     if g.m() == 0 {
         for c in ["influence", "reach", "brokerage", "community"] {
@@ -354,6 +359,7 @@ fn run_algorithms(
                 }),
             );
             r.inputs.community = Some(part.community);
+            r.community_types = Some(prof.communities.iter().map(|c| c.kind).collect());
         }
         Err(e) => {
             r.reasons.push(("community", e.to_string()));
@@ -751,6 +757,7 @@ pub fn analyze(
         core: algo.core,
         seed_sets: algo.seed_sets,
         small_world: algo.small_world,
+        community_types: algo.community_types,
         probs: algo.probs,
         ranking,
         shift,

@@ -244,7 +244,12 @@ pub fn chart_inputs(
                 .iter()
                 .map(|x| x.community.unwrap_or(0))
                 .collect();
-            charts::from_data::community_bars(&ds.graph, &a.graph, &comm)
+            charts::from_data::community_bars(
+                &ds.graph,
+                &a.graph,
+                &comm,
+                a.community_types.as_deref(),
+            )
         }),
         lorenz: a
             .network

@@ -9,6 +9,7 @@ use super::{
     ego_network, ChartInputs, CommunityBar, CommunityLead, DegreeDistribution, LorenzInput,
     QuadrantInput, QuadrantPoint,
 };
+use crate::algo::community::CommunityType;
 use crate::algo::rank_order;
 use crate::error::Result;
 use crate::graph::{CsrGraph, PropertyGraph, Transaction};
@@ -34,8 +35,16 @@ pub struct GraphScores {
 }
 
 /// Brand-centricity and lead of each community: the share of the total weight of arcs touching
-/// a community member that has a brand or staff account at either end.
-pub fn community_bars(pg: &PropertyGraph, g: &CsrGraph, community: &[u32]) -> Vec<CommunityBar> {
+/// a community member that has a brand or staff account at either end. `types` (indexed by
+/// community id) are the profile rule's verdicts from `algo::community::profile`; when given
+/// they decide the lead, so the chart agrees with `communities` and `analyze`. Without them
+/// (the graph-only fallback) the fixed cut-offs [`BRAND_LED_AT`] and [`MIXED_AT`] apply.
+pub fn community_bars(
+    pg: &PropertyGraph,
+    g: &CsrGraph,
+    community: &[u32],
+    types: Option<&[CommunityType]>,
+) -> Vec<CommunityBar> {
     let k = community.iter().map(|&c| c as usize + 1).max().unwrap_or(0);
     let mut size = vec![0usize; k];
     for &c in community {
@@ -72,7 +81,12 @@ pub fn community_bars(pg: &PropertyGraph, g: &CsrGraph, community: &[u32]) -> Ve
                 id: c.to_string(),
                 size: size[c],
                 brand_centricity: bc,
-                lead: if bc >= BRAND_LED_AT {
+                lead: if let Some(t) = types.and_then(|t| t.get(c)) {
+                    match t {
+                        CommunityType::BrandLed => CommunityLead::BrandLed,
+                        CommunityType::ConsumerLed => CommunityLead::ConsumerLed,
+                    }
+                } else if bc >= BRAND_LED_AT {
                     CommunityLead::BrandLed
                 } else if bc >= MIXED_AT {
                     CommunityLead::Mixed
@@ -108,7 +122,7 @@ pub fn inputs_from_graph(
     let n = g.n();
     let pr = pagerank(g, 0.85);
     let community = label_propagation(g, seed);
-    let bars = community_bars(pg, g, &community);
+    let bars = community_bars(pg, g, &community, None);
     let mut inputs = ChartInputs {
         degree: Some(DegreeDistribution::from_csr(g)),
         lorenz: Some(LorenzInput {
