@@ -298,7 +298,7 @@ impl Analysis {
             summary.push(format!(
                 "note: {}",
                 match f {
-                    Flag::NoTransactions => "no transactions: purchase value 0 (RFM 000)",
+                    Flag::NoTransactions => "no transactions (RFM 000): purchase value is the supplied clv column, or 0 without one",
                     Flag::NoInteractions => "no interactions: network value 0",
                     Flag::NoProfile => "no customer record: known only from interactions",
                 }
