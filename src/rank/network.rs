@@ -159,38 +159,45 @@ pub fn network_values(
     };
     let mut parts: Vec<(f64, Vec<f64>)> = Vec::new();
 
-    if let Some(inf) = &inputs.influence {
-        let p = percentiles(inf, customers);
-        for v in 0..n {
-            nodes[v].influence = Some(inf[v]);
-            nodes[v].influence_pct = customers[v].then_some(p[v]);
+    // Influence, reach and brokerage share one shape: raw score and customer percentile per node,
+    // then a weighted part of the network value (or the reason it is missing).
+    type Setter = fn(&mut NetworkValue, f64, Option<f64>);
+    let components: [(&'static str, Option<&Vec<f64>>, f64, Setter); 3] = [
+        (
+            "influence",
+            inputs.influence.as_ref(),
+            w.influence,
+            |x, s, p| {
+                x.influence = Some(s);
+                x.influence_pct = p;
+            },
+        ),
+        ("reach", inputs.reach.as_ref(), w.reach, |x, s, p| {
+            x.reach = Some(s);
+            x.reach_pct = p;
+        }),
+        (
+            "brokerage",
+            inputs.betweenness.as_ref(),
+            w.brokerage,
+            |x, s, p| {
+                x.betweenness = Some(s);
+                x.brokerage_pct = p;
+            },
+        ),
+    ];
+    for (name, scores, weight, set) in components {
+        match scores {
+            Some(sc) => {
+                let p = percentiles(sc, customers);
+                for v in 0..n {
+                    set(&mut nodes[v], sc[v], customers[v].then_some(p[v]));
+                }
+                available.push(name);
+                parts.push((weight, p));
+            }
+            None => unavailable.push((name, reason(name))),
         }
-        available.push("influence");
-        parts.push((w.influence, p));
-    } else {
-        unavailable.push(("influence", reason("influence")));
-    }
-    if let Some(r) = &inputs.reach {
-        let p = percentiles(r, customers);
-        for v in 0..n {
-            nodes[v].reach = Some(r[v]);
-            nodes[v].reach_pct = customers[v].then_some(p[v]);
-        }
-        available.push("reach");
-        parts.push((w.reach, p));
-    } else {
-        unavailable.push(("reach", reason("reach")));
-    }
-    if let Some(b) = &inputs.betweenness {
-        let p = percentiles(b, customers);
-        for v in 0..n {
-            nodes[v].betweenness = Some(b[v]);
-            nodes[v].brokerage_pct = customers[v].then_some(p[v]);
-        }
-        available.push("brokerage");
-        parts.push((w.brokerage, p));
-    } else {
-        unavailable.push(("brokerage", reason("brokerage")));
     }
     match (&inputs.community, &inputs.influence) {
         (Some(comm), Some(inf)) => {
