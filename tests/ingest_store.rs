@@ -59,14 +59,15 @@ fn big_edge_list(dir: &std::path::Path) -> (std::path::PathBuf, Vec<Vec<u8>>) {
     (p, lines)
 }
 
-/// The reference: fold lines one at a time (the pre-table semantics).
-fn reference(
-    lines: &[Vec<u8>],
-    undirected: bool,
-) -> (Vec<String>, BTreeMap<(u32, u32), (u32, f32)>, Vec<u64>) {
+/// Per pair: (count, weight sum).
+type Agg = BTreeMap<(u32, u32), (u32, f32)>;
+
+/// The reference: fold lines one at a time (the pre-table semantics): node ids in order of
+/// first appearance, the aggregate, the line numbers of rejected lines.
+fn reference(lines: &[Vec<u8>], undirected: bool) -> (Vec<String>, Agg, Vec<u64>) {
     let mut ids: Vec<String> = Vec::new();
     let mut index: BTreeMap<String, u32> = BTreeMap::new();
-    let mut agg: BTreeMap<(u32, u32), (u32, f32)> = BTreeMap::new();
+    let mut agg: Agg = BTreeMap::new();
     let mut bad = Vec::new();
     let mut id = |x: &str, ids: &mut Vec<String>| -> u32 {
         *index.entry(x.to_string()).or_insert_with(|| {
@@ -128,7 +129,7 @@ fn parallel_edge_list_equals_line_by_line() {
         let g = &one.graph;
         let got_ids: Vec<&str> = g.nodes().map(|v| g.id(v)).collect();
         assert_eq!(got_ids, ids, "node order = first appearance");
-        let got: BTreeMap<(u32, u32), (u32, f32)> = g
+        let got: Agg = g
             .edges()
             .map(|(s, t, e)| {
                 let k = InteractionKind::Mention.index();

@@ -338,27 +338,6 @@ impl CsrGraph {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csr_sorts_and_merges() {
-        let g = CsrGraph::from_arcs(
-            3,
-            &[(0, 2, 1.0), (0, 1, 2.0), (0, 2, 0.5), (2, 0, 1.0)],
-            true,
-        );
-        assert_eq!(g.out.neighbors(0), &[1, 2]);
-        assert_eq!(g.out.weights_of(0), &[2.0, 1.5]);
-        assert_eq!(g.inc.neighbors(0), &[2]);
-        assert_eq!(g.inc.neighbors(2), &[0]);
-        let u = g.undirected();
-        assert_eq!(u.neighbors(0), &[1, 2]);
-        assert_eq!(u.weights_of(0), &[2.0, 2.5]);
-    }
-}
-
 /// The weight of every pair of the table under `view`, in table order (parallel, chunked on
 /// 64-pair blocks; each weight depends only on its own pair, so threads cannot change it).
 fn table_weights(table: &EdgeTable, view: &WeightView) -> Vec<f32> {
@@ -391,4 +370,25 @@ fn table_weights(table: &EdgeTable, view: &WeightView) -> Vec<f32> {
         });
     });
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csr_sorts_and_merges() {
+        let g = CsrGraph::from_arcs(
+            3,
+            &[(0, 2, 1.0), (0, 1, 2.0), (0, 2, 0.5), (2, 0, 1.0)],
+            true,
+        );
+        assert_eq!(g.out.neighbors(0), &[1, 2]);
+        assert_eq!(g.out.weights_of(0), &[2.0, 1.5]);
+        assert_eq!(g.inc.neighbors(0), &[2]);
+        assert_eq!(g.inc.neighbors(2), &[0]);
+        let u = g.undirected();
+        assert_eq!(u.neighbors(0), &[1, 2]);
+        assert_eq!(u.weights_of(0), &[2.0, 2.5]);
+    }
 }
