@@ -299,6 +299,15 @@ impl Accum {
     }
 }
 
+/// Per-community state of a Louvain sweep, in one cache line: the current node's weight to the
+/// community (valid while `seen`) and the community's total node weight.
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    acc: f64,
+    w: f64,
+    seen: bool,
+}
+
 /// Louvain sweeps on one level: returns (moved anything, sweeps done).
 fn sweep_level<W: Weight>(
     g: &LevelGraph<W>,
@@ -309,11 +318,11 @@ fn sweep_level<W: Weight>(
     scale: f64,
 ) -> (bool, u32) {
     let n = g.n();
-    let mut comm_w = vec![0.0; n];
+    let mut slot = vec![Slot::default(); n];
     for v in 0..n {
-        comm_w[comm[v] as usize] += g.node_w[v];
+        slot[comm[v] as usize].w += g.node_w[v];
     }
-    let mut acc = Accum::new(n);
+    let mut touched: Vec<u32> = Vec::new();
     let mut moved_any = false;
     let mut sweeps = 0;
     while sweeps < cfg.max_iterations {
@@ -325,26 +334,40 @@ fn sweep_level<W: Weight>(
             let av = g.node_w[v as usize];
             let (ts, ws) = g.row(v);
             for (&u, &w) in ts.iter().zip(ws) {
-                acc.add(comm[u as usize], w.into());
+                let c = comm[u as usize];
+                let s = &mut slot[c as usize];
+                if s.seen {
+                    s.acc += w.into();
+                } else {
+                    s.seen = true;
+                    s.acc = w.into();
+                    touched.push(c);
+                }
             }
-            comm_w[own as usize] -= av;
-            let stay = acc.acc[own as usize] - gp * av * comm_w[own as usize];
+            let so = &mut slot[own as usize];
+            so.w -= av;
+            let own_acc = if so.seen { so.acc } else { 0.0 };
+            let stay = own_acc - gp * av * so.w;
             let mut best = own;
             let mut best_gain = stay;
-            for &c in &acc.touched {
-                let gain = acc.acc[c as usize] - gp * av * comm_w[c as usize];
+            for &c in &touched {
+                let s = &slot[c as usize];
+                let gain = s.acc - gp * av * s.w;
                 if gain > best_gain {
                     best_gain = gain;
                     best = c;
                 }
             }
-            comm_w[best as usize] += av;
+            slot[best as usize].w += av;
             if best != own {
                 comm[v as usize] = best;
                 moves += 1;
                 gain_sum += best_gain - stay;
             }
-            acc.clear();
+            for &c in &touched {
+                slot[c as usize].seen = false;
+            }
+            touched.clear();
         }
         if moves == 0 {
             break;
