@@ -11,7 +11,7 @@
 //! for `--threads 1` and `--threads 2`.
 
 use super::blend::{blend, shift_report, Ranking, ShiftReport};
-use super::config::InfluenceMeasure;
+use super::config::{InfluenceMeasure, ReachCredit};
 use super::config::{PurchaseScore, RankConfig};
 use super::lifecycle::{lifecycle, LifecycleInfo};
 use super::network::{
@@ -28,7 +28,8 @@ use crate::algo::community::{
     detect, profile, CommunityConfig, CommunityType, ProfileConfig, Profiles,
 };
 use crate::algo::diffusion::probability::{EdgeProbabilities, ProbabilityConfig};
-use crate::algo::diffusion::{simulate, single_seed_spread_se, top_reached, SpreadConfig};
+use crate::algo::diffusion::{auto_rr_sets, simulate, top_reached, SpreadConfig, SpreadModel};
+use crate::algo::influence::imm::{rr_tally, SHARE_ONE};
 use crate::algo::influence::{select_seeds, SeedConfig, SeedMethod, SeedSet};
 use crate::algo::small_world::SmallWorldReport;
 use crate::algo::small_world::{analyze as small_world, SmallWorldConfig};
@@ -382,7 +383,13 @@ fn run_algorithms(
                 })
             } else {
                 timer.time("reach", || {
-                    single_seed_spread_se(g, &probs, &cfg.spread, seed).map(|s| s.mean)
+                    Ok::<_, Error>(reach_scores(
+                        g,
+                        &probs,
+                        &cfg.spread,
+                        cfg.rank.reach_credit,
+                        seed,
+                    ))
                 })
             };
             match reach {
@@ -552,6 +559,40 @@ fn clv_weighted_reach(
             .sum();
     }
     Ok(out)
+}
+
+/// Reach of every node from one pass over a fixed budget of RR sets (`spread.rr_sets`, or
+/// [`auto_rr_sets`]): with [`ReachCredit::Alone`] the expected other accounts activated when
+/// the node alone is seeded, `n · P(v ∈ RR) − 1` (Borgs et al. 2014); with
+/// [`ReachCredit::Shared`] its Shapley share (Chen & Teng 2017): `n · E[1{v ∈ RR, v ≠ root} /
+/// |RR|]`, each activation split equally among the accounts that could each have caused it.
+fn reach_scores(
+    g: &CsrGraph,
+    probs: &EdgeProbabilities,
+    spread: &SpreadConfig,
+    credit: ReachCredit,
+    seed: u64,
+) -> Vec<f64> {
+    let n = g.n();
+    let theta = if spread.rr_sets == 0 {
+        auto_rr_sets(n)
+    } else {
+        spread.rr_sets
+    };
+    let t = rr_tally(g, probs, spread.model == SpreadModel::Lt, theta, seed, &[]);
+    let scale = n as f64 / theta as f64;
+    match credit {
+        ReachCredit::Alone => t
+            .counts
+            .iter()
+            .map(|&c| (scale * c as f64 - 1.0).max(0.0))
+            .collect(),
+        ReachCredit::Shared => t
+            .shares
+            .iter()
+            .map(|&c| scale * c as f64 / SHARE_ONE as f64)
+            .collect(),
+    }
 }
 
 /// Run the whole analysis.

@@ -300,34 +300,126 @@ pub fn count_rr_membership(
     theta: u64,
     seed: u64,
 ) -> Vec<u64> {
+    rr_tally(g, probs, lt, theta, seed, &[]).counts
+}
+
+/// Fixed-point scale of the shared credit: a set of size `s` gives each member `⌊2³² / s⌋`
+/// (relative rounding error below `s / 2³²`, under 0.2% even for a 5M-node set).
+pub const SHARE_ONE: u64 = 1 << 32;
+
+/// What one pass over `theta` RR sets measures (nothing is stored: O(n) memory per thread).
+#[derive(Debug, Clone)]
+pub struct RrTally {
+    /// Sets generated.
+    pub theta: u64,
+    /// Sets containing each node: `n · counts[v] / θ` estimates `spread({v})`.
+    pub counts: Vec<u64>,
+    /// Shared credit of each node in [`SHARE_ONE`] units: `Σ ⌊2³²/|R|⌋` over the sets `R` that
+    /// contain the node but are not rooted at it.
+    pub shares: Vec<u64>,
+    /// For each seed list given, `first[j]` = sets whose first member in list order is seed `j`;
+    /// the prefix sums times `n / θ` estimate the spread of each prefix of the list.
+    pub first: Vec<Vec<u64>>,
+    /// Total size of the sets (mean size = `total_size / θ`).
+    pub total_size: u64,
+}
+
+/// One pass over `theta` fresh RR sets (stream `sub_seed(seed, RR_TAG)`) counting membership,
+/// shared credit and the first seed each set meets for every list in `seed_lists`.
+///
+/// The sums are integers, so they do not depend on how sets are split between threads: the
+/// chunks are cut into one contiguous group per thread, each group summed into its own arrays.
+pub fn rr_tally(
+    g: &CsrGraph,
+    probs: &EdgeProbabilities,
+    lt: bool,
+    theta: u64,
+    seed: u64,
+    seed_lists: &[&[NodeId]],
+) -> RrTally {
     let n = g.n();
     let rev = Walk::new(g, probs, lt);
     let stream = sub_seed(seed, RR_TAG);
-    let starts: Vec<u64> = (0..theta).step_by(CHUNK as usize).collect();
-    starts
-        .into_par_iter()
-        .fold(
-            || (RrScratch::new(n), vec![0u64; n]),
-            |(mut sc, mut c), lo| {
+    // Position + 1 of each node in the seed lists (0 = not a seed) for a quick membership test.
+    let mut pos: Vec<Vec<u32>> = Vec::with_capacity(seed_lists.len());
+    let mut any_seed = vec![false; if seed_lists.is_empty() { 0 } else { n }];
+    for list in seed_lists {
+        let mut p = vec![0u32; n];
+        for (j, &v) in list.iter().enumerate() {
+            if (v as usize) < n && p[v as usize] == 0 {
+                p[v as usize] = j as u32 + 1;
+                any_seed[v as usize] = true;
+            }
+        }
+        pos.push(p);
+    }
+    let chunks: Vec<u64> = (0..theta).step_by(CHUNK as usize).collect();
+    let groups = rayon::current_num_threads().clamp(1, chunks.len().max(1));
+    let per = chunks.len().div_ceil(groups).max(1);
+    let parts: Vec<RrTally> = chunks
+        .par_chunks(per)
+        .map(|group| {
+            let mut sc = RrScratch::new(n);
+            let mut t = RrTally {
+                theta: 0,
+                counts: vec![0; n],
+                shares: vec![0; n],
+                first: seed_lists.iter().map(|l| vec![0; l.len()]).collect(),
+                total_size: 0,
+            };
+            for &lo in group {
                 for i in lo..(lo + CHUNK).min(theta) {
                     rr_set(g, &rev, stream, i, &mut sc);
-                    for &v in &sc.set {
-                        c[v as usize] += 1;
+                    let set = &sc.set;
+                    t.total_size += set.len() as u64;
+                    let share = SHARE_ONE / set.len() as u64;
+                    // The root (first member) gets no credit for activating itself.
+                    for &v in &set[1..] {
+                        t.shares[v as usize] += share;
+                    }
+                    for &v in set {
+                        t.counts[v as usize] += 1;
+                    }
+                    if !any_seed.is_empty() {
+                        for (li, p) in pos.iter().enumerate() {
+                            let first = set
+                                .iter()
+                                .filter(|&&v| any_seed[v as usize])
+                                .map(|&v| p[v as usize])
+                                .filter(|&j| j > 0)
+                                .min();
+                            if let Some(j) = first {
+                                t.first[li][j as usize - 1] += 1;
+                            }
+                        }
                     }
                 }
-                (sc, c)
-            },
-        )
-        .map(|(_, c)| c)
-        .reduce(
-            || vec![0u64; n],
-            |mut a, b| {
-                for (x, y) in a.iter_mut().zip(&b) {
-                    *x += y;
-                }
-                a
-            },
-        )
+            }
+            t
+        })
+        .collect();
+    let mut out = RrTally {
+        theta,
+        counts: vec![0; n],
+        shares: vec![0; n],
+        first: seed_lists.iter().map(|l| vec![0; l.len()]).collect(),
+        total_size: 0,
+    };
+    for p in parts {
+        for (a, b) in out.counts.iter_mut().zip(&p.counts) {
+            *a += b;
+        }
+        for (a, b) in out.shares.iter_mut().zip(&p.shares) {
+            *a += b;
+        }
+        for (a, b) in out.first.iter_mut().zip(&p.first) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+        out.total_size += p.total_size;
+    }
+    out
 }
 
 /// Result of IMM.
