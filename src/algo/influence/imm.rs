@@ -435,8 +435,12 @@ pub struct ImmResult {
     pub mean_rr_size: f64,
     /// Lower bound on OPT found by the sampling phase.
     pub lower_bound: f64,
-    /// True when θ was cut to `max_rr_sets` (the guarantee no longer holds).
+    /// True when θ was cut to `max_rr_sets`.
     pub capped: bool,
+    /// The accuracy the final θ actually supports: the requested ε, or when θ was capped
+    /// `ε · √(θ_required / θ)` (θ* = λ*(ε)/LB scales as 1/ε², so θ sets give the (1 − 1/e − ε')
+    /// guarantee for that ε', given the sampling phase's lower bound).
+    pub epsilon_effective: f64,
 }
 
 fn ln_choose(n: f64, k: f64) -> f64 {
@@ -472,6 +476,7 @@ pub fn imm(
             mean_rr_size: 0.0,
             lower_bound: nf,
             capped: false,
+            epsilon_effective: epsilon,
         };
     }
     let ln_n = nf.ln();
@@ -511,6 +516,7 @@ pub fn imm(
     let beta = (e1 * (lcnk + ell * ln_n + 2f64.ln())).sqrt();
     let lambda_star = 2.0 * nf * (e1 * alpha + beta).powi(2) / (epsilon * epsilon);
     let mut theta = (lambda_star / lb).ceil() as u64;
+    let required = theta.max(1);
     if theta > max_rr_sets {
         theta = max_rr_sets;
         capped = true;
@@ -526,5 +532,74 @@ pub fn imm(
         mean_rr_size: rr.nodes.len() as f64 / t,
         lower_bound: lb,
         capped,
+        epsilon_effective: epsilon * (required as f64 / t.max(1.0)).sqrt().max(1.0),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// Leaves 1..n act on the centre 0, so the centre's word reaches every leaf.
+    fn star(n: u32) -> CsrGraph {
+        let arcs: Vec<(u32, u32, f32)> = (1..n).map(|l| (l, 0, 1.0)).collect();
+        CsrGraph::from_arcs(n as usize, &arcs, false)
+    }
+
+    #[test]
+    fn tally_counts_shares_and_first_seeds_on_a_star() {
+        let g = star(9);
+        let probs = EdgeProbabilities::uniform(&g, 1.0).unwrap();
+        let theta = 5000;
+        let t = rr_tally(&g, &probs, false, theta, 7, &[&[0], &[3, 0]]);
+        // Every set contains the centre; a set rooted at a leaf is {leaf, centre}.
+        assert_eq!(t.counts[0], theta);
+        let leaf_rooted: u64 = t.counts[1..].iter().sum();
+        assert_eq!(t.total_size, theta + leaf_rooted);
+        // Shapley: each leaf's activation is shared between itself and the centre; the centre's
+        // own activation is not credited; a leaf is in no other root's set.
+        assert_eq!(t.shares[0], leaf_rooted * (SHARE_ONE / 2));
+        assert!(t.shares[1..].iter().all(|&s| s == 0));
+        // Seed list [centre] covers every set; [3, centre]: leaf 3 first in its own sets.
+        assert_eq!(t.first[0], vec![theta]);
+        assert_eq!(t.first[1], vec![t.counts[3], theta - t.counts[3]]);
+        let c = crate::algo::influence::Chosen {
+            seeds: vec![3, 0],
+            marginal_gains: Vec::new(),
+            cumulative_spread: Vec::new(),
+            method: crate::algo::influence::SeedMethod::Degree,
+            total_cost: 2.0,
+            imm: None,
+        };
+        let s = crate::algo::influence::evaluate_on_rr(c, &t, 1, 9);
+        assert!((s.cumulative_spread[1] - 9.0).abs() < 1e-12);
+        assert_eq!(s.spread.std_error, 0.0);
+    }
+
+    #[test]
+    fn tally_is_independent_of_the_thread_count() {
+        // A ring with chords, p = 0.3.
+        let n = 400u32;
+        let mut arcs = Vec::new();
+        for v in 0..n {
+            arcs.push((v, (v + 1) % n, 1.0));
+            arcs.push((v, (v * 7 + 3) % n, 1.0));
+        }
+        let g = CsrGraph::from_arcs(n as usize, &arcs, false);
+        let probs = EdgeProbabilities::uniform(&g, 0.3).unwrap();
+        let run = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| rr_tally(&g, &probs, false, 20_000, 3, &[&[5, 17, 200]]))
+        };
+        let (a, b) = (run(1), run(2));
+        assert_eq!(a.counts, b.counts);
+        assert_eq!(a.shares, b.shares);
+        assert_eq!(a.first, b.first);
+        assert_eq!(a.total_size, b.total_size);
+        assert!(a.first[0].iter().sum::<u64>() > 0);
     }
 }
