@@ -309,10 +309,10 @@ impl EdgeTable {
         }
     }
 
-    /// Weight of every pair under `weight` when only the per-kind weight sums matter (the
-    /// common case), without materialising [`EdgeData`]: `Σ_k wsum_k · kw[k]` in kind order.
-    /// Returns `None` when the layout has columns the caller must look at (timestamps with
-    /// recency), so the caller falls back to materialising.
+    /// With a single interaction kind: `(kind, counts, weight sums)` per pair, where an empty
+    /// slice means the implicit column (every count 1 / every weight sum equal to its count), so
+    /// callers can compute `wsum · kind weight` without materialising [`EdgeData`]. `None` when
+    /// several kinds are present.
     pub fn single_kind_sums(&self) -> Option<(u8, &[u32], &[f32])> {
         self.layout
             .single_kind
