@@ -41,6 +41,19 @@ pub enum ClvSource {
     Historic,
 }
 
+/// How word-of-mouth activations are credited in the reach component.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReachCredit {
+    /// Shared (default): each expected activation of another account is split equally among
+    /// the accounts that could each have caused it (the Shapley value of the spread, Chen & Teng
+    /// 2017), so overlapping cascades are not counted once per member of a dense community.
+    Shared,
+    /// Alone: the expected number of other accounts activated when the customer alone is seeded
+    /// (single-node influence; every member of one big cascade gets all of it).
+    Alone,
+}
+
 /// What "purchase value" means in the blend.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
@@ -335,6 +348,8 @@ pub struct RankConfig {
     /// Weight reach by the reached customers' CLV (Domingos & Richardson 2001) when the spread
     /// module supplies per-customer reach weights (default false: count customers).
     pub clv_weighted_reach: bool,
+    /// How activations are credited in reach (default shared; see [`ReachCredit`]).
+    pub reach_credit: ReachCredit,
     /// Purchase value vs network value.
     pub blend: BlendWeights,
     /// Network-value components.
@@ -358,6 +373,7 @@ impl Default for RankConfig {
         RankConfig {
             influence: InfluenceMeasure::Pagerank,
             clv_weighted_reach: false,
+            reach_credit: ReachCredit::Shared,
             blend: BlendWeights::default(),
             network: NetworkWeights::default(),
             purchase: PurchaseConfig::default(),

@@ -5,8 +5,17 @@
 //! among customers (see [`super::percentiles`]), with the weights of `[network]` in the config:
 //!
 //! * **influence**: PageRank (or LeaderRank) score, attention flowing source → target;
-//! * **reach**: expected number of customers activated when the customer alone is seeded in the
-//!   Independent Cascade model (optionally CLV-weighted, as in Domingos & Richardson);
+//! * **reach**: the customer's word-of-mouth credit in the Independent Cascade model: by default
+//!   (`reach_credit = "shared"`) the Shapley value of the spread (Chen & Teng, "Interplay between
+//!   social influence and network centrality", WWW 2017): every expected activation of another
+//!   account is split equally among the accounts that could each have caused it (the members of
+//!   a reverse-reachable set); with `reach_credit = "alone"` the expected other accounts
+//!   activated when the customer alone is seeded (single-node influence). Shared credit is the
+//!   default because single-node influence is dominated by the size of the cascade a customer
+//!   sits in: in a dense community of 700 every ordinary member "reaches" 60+ accounts, more
+//!   than the leader of a community of 30, and the customers' reaches add up to many times the
+//!   activations there are. Shapley credits add up to the expected activations (efficiency).
+//!   Optionally CLV-weighted, as in Domingos & Richardson;
 //! * **brokerage**: betweenness centrality (Brandes 2001): the customer links otherwise distant groups;
 //! * **community leadership**: the customer's influence percentile *inside* their own community,
 //!   scaled down in communities smaller than `roles.community_min_size` (`× size/min_size`).
@@ -36,7 +45,8 @@ use serde::Serialize;
 pub struct NetworkInputs {
     /// Influence scores (PageRank or LeaderRank).
     pub influence: Option<Vec<f64>>,
-    /// Expected reach when seeded alone.
+    /// Word-of-mouth reach of each node, other accounts only (shared credit or alone, see the
+    /// module doc).
     pub reach: Option<Vec<f64>>,
     /// Betweenness centrality.
     pub betweenness: Option<Vec<f64>>,
@@ -91,7 +101,7 @@ pub struct NetworkValue {
     pub influence: Option<f64>,
     /// Influence percentile among customers.
     pub influence_pct: Option<f64>,
-    /// Expected reach when seeded alone.
+    /// Word-of-mouth reach: expected other accounts activated (shared credit by default).
     pub reach: Option<f64>,
     /// Reach percentile among customers.
     pub reach_pct: Option<f64>,
@@ -259,8 +269,8 @@ pub fn network_values(
 ///   customers' attention (PageRank is a probability distribution of attention) applied to the
 ///   value of the customers who give it, as Kumar et al. (Marketing Science 2013) split
 ///   word-of-mouth sales by each member's share of influence;
-/// * spread value = `max(0, reach_v − 1) × customers/accounts × mean customer CLV`: the expected
-///   other customers one of their messages activates in the Independent Cascade model (reach
+/// * spread value = `max(0, reach_v) × customers/accounts × mean customer CLV`: the expected
+///   other customers credited to their messages in the Independent Cascade model (reach
 ///   counts accounts, so brand and staff accounts are discounted by the customers' share of the
 ///   accounts), each worth the mean CLV (Domingos & Richardson 2001's network value with the
 ///   expected value of a reached customer); with `clv_weighted_reach` the reach already is
@@ -306,7 +316,7 @@ pub fn money_values(
             if reach_is_money {
                 r.max(0.0)
             } else {
-                (r - 1.0).max(0.0) * customer_share * mean_clv
+                r.max(0.0) * customer_share * mean_clv
             }
         });
         let gross = x.attention_value.unwrap_or(0.0) + x.spread_value.unwrap_or(0.0);
@@ -431,7 +441,7 @@ mod tests {
         // Three customers and one brand account; influence 0.5/0.3/0.2 among customers.
         let customers = vec![true, true, true, false];
         let mut nodes = vec![NetworkValue::default(); 4];
-        for (v, (i, r)) in [(0.5, 5.0), (0.3, 1.0), (0.2, 0.5), (9.0, 9.0)]
+        for (v, (i, r)) in [(0.5, 4.0), (0.3, 0.0), (0.2, -0.5), (9.0, 9.0)]
             .into_iter()
             .enumerate()
         {
@@ -445,10 +455,10 @@ mod tests {
         assert!((nodes[0].attention_value.unwrap() - 300.0).abs() < 1e-9);
         assert!((nodes[0].spread_value.unwrap() - 4.0 * 0.75 * 200.0).abs() < 1e-9);
         assert!((nodes[0].money - 900.0).abs() < 1e-9);
-        // Reach 1 = only itself: no spread value; the WOM risk scales the money down by 20%.
+        // Reach 0 = no other account: no spread value; the WOM risk scales the money down by 20%.
         assert_eq!(nodes[1].spread_value, Some(0.0));
         assert!((nodes[1].money - 180.0 * 0.8).abs() < 1e-9);
-        // Reach below 1 (isolated, zeroed) never goes negative.
+        // A negative reach (never produced, but clamped) never gives negative money.
         assert_eq!(nodes[2].spread_value, Some(0.0));
         // The brand account is not a customer: no money value.
         assert_eq!(nodes[3].money, 0.0);

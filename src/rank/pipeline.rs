@@ -11,7 +11,7 @@
 //! for `--threads 1` and `--threads 2`.
 
 use super::blend::{blend, shift_report, Ranking, ShiftReport};
-use super::config::InfluenceMeasure;
+use super::config::{InfluenceMeasure, ReachCredit};
 use super::config::{PurchaseScore, RankConfig};
 use super::lifecycle::{lifecycle, LifecycleInfo};
 use super::network::{
@@ -28,8 +28,12 @@ use crate::algo::community::{
     detect, profile, CommunityConfig, CommunityType, ProfileConfig, Profiles,
 };
 use crate::algo::diffusion::probability::{EdgeProbabilities, ProbabilityConfig};
-use crate::algo::diffusion::{simulate, single_seed_spread_se, top_reached, SpreadConfig};
-use crate::algo::influence::{select_seeds, SeedConfig, SeedMethod, SeedSet};
+use crate::algo::diffusion::sub_seed;
+use crate::algo::diffusion::{auto_rr_sets, simulate, top_reached, SpreadConfig, SpreadModel};
+use crate::algo::influence::imm::{rr_tally, RrTally, SHARE_ONE};
+use crate::algo::influence::{
+    choose_seeds, evaluate_on_rr, Chosen, SeedConfig, SeedMethod, SeedSet, EVAL_TAG,
+};
 use crate::algo::small_world::SmallWorldReport;
 use crate::algo::small_world::{analyze as small_world, SmallWorldConfig};
 use crate::algo::{NodeId, Progress};
@@ -64,7 +68,7 @@ pub struct AnalyzeConfig {
     /// PageRank (influence).
     pub pagerank: PageRankConfig,
     /// Betweenness (brokerage); `samples: None` = automatic: exact up to
-    /// [`BETWEENNESS_EXACT_MAX`] nodes, [`BETWEENNESS_SAMPLES`] sampled sources above.
+    /// [`BETWEENNESS_EXACT_MAX`] nodes, [`betweenness_auto_samples`] sampled sources above.
     pub betweenness: BetweennessConfig,
     /// Force exact betweenness even on large graphs (overrides the automatic switch).
     pub exact_betweenness: bool,
@@ -313,17 +317,15 @@ fn run_algorithms(
     progress.start("betweenness", 0);
     let auto =
         cfg.betweenness.samples.is_none() && !cfg.exact_betweenness && n > BETWEENNESS_EXACT_MAX;
+    let auto_samples = betweenness_auto_samples(g.m());
     let bc = BetweennessConfig {
-        samples: cfg
-            .betweenness
-            .samples
-            .or(auto.then_some(BETWEENNESS_SAMPLES)),
+        samples: cfg.betweenness.samples.or(auto.then_some(auto_samples)),
         ..cfg.betweenness.clone()
     };
     if auto {
         r.notes.push(format!(
             "betweenness: {n} nodes > {BETWEENNESS_EXACT_MAX}, switched from exact to \
-             {BETWEENNESS_SAMPLES} sampled sources"
+             {auto_samples} sampled sources"
         ));
     }
     r.extras.insert(
@@ -368,7 +370,12 @@ fn run_algorithms(
         }
     }
     progress.finish();
-    // Reach and seeds.
+    // Seeds, then reach. The campaign seeds are chosen first (IMM on its own RR sets, then one
+    // Monte Carlo run set for the cascade timeline and the 95% CI of the campaign); the degree
+    // and PageRank baselines are plain top-k lists. One pass over a fixed budget of fresh RR
+    // sets then gives every customer's reach AND the prefix-spread curves of all three lists
+    // (unbiased: the sets are independent of the selections), instead of one simulation per
+    // prefix per baseline.
     progress.start("spread", 0);
     let probs = cfg
         .probability
@@ -376,24 +383,23 @@ fn run_algorithms(
         .and_then(|m| EdgeProbabilities::build(g, Some(ds), m));
     match probs {
         Ok(probs) => {
-            let reach = if cfg.rank.clv_weighted_reach {
-                timer.time("reach", || {
-                    clv_weighted_reach(g, &probs, customers, clv, seed)
-                })
-            } else {
-                timer.time("reach", || {
-                    single_seed_spread_se(g, &probs, &cfg.spread, seed).map(|s| s.mean)
-                })
-            };
-            match reach {
-                Ok(x) => r.inputs.reach = Some(x),
-                Err(e) => r.reasons.push(("reach", e.to_string())),
-            }
+            let mut chosen: Vec<Chosen> = Vec::new();
+            let mut campaign_spread = None;
+            // Pilot: the mean RR-set size sets the budgets of reach and IMM (both cost θ · mean
+            // size; dense communities make sets of hundreds of nodes).
+            let lt = cfg.spread.model == SpreadModel::Lt;
+            let pilot = timer.time("rr_pilot", || {
+                rr_tally(g, &probs, lt, RR_PILOT_SETS, sub_seed(seed, PILOT_TAG), &[])
+            });
+            let mean_size = (pilot.total_size as f64 / RR_PILOT_SETS as f64).max(1.0);
+            drop(pilot);
             if !cfg.ranking_only && cfg.seeds > 0 {
+                let imm_cap = ((IMM_MAX_ENTRIES as f64 / mean_size) as u64).max(1);
                 let sc = SeedConfig {
                     k: cfg.seeds.min(n),
                     method: cfg.seed_method,
                     epsilon: cfg.epsilon,
+                    max_rr_sets: SeedConfig::default().max_rr_sets.min(imm_cap),
                     spread: cfg.spread.clone(),
                     ..SeedConfig::default()
                 };
@@ -402,15 +408,15 @@ fn run_algorithms(
                     .influence
                     .as_deref()
                     .filter(|_| cfg.rank.influence == InfluenceMeasure::Pagerank);
-                match timer.time("seeds", || select_seeds(g, &probs, &sc, seed, pr)) {
-                    Ok(s) => {
-                        r.extras.insert("seeds", json!({
-                            "csv": seeds_csv(ds, &s),
-                            "summary": {"k": s.seeds.len(), "method": s.method, "spread": s.spread.mean, "ci95": s.spread.ci95},
-                        }));
-                        r.seed_sets.push(s);
-                        // Baselines for the seed-selection chart: the same k by top degree and
-                        // top PageRank, each with its cumulative expected reach.
+                let campaign = timer.time("seeds", || {
+                    let c = choose_seeds(g, &probs, &sc, seed, pr)?;
+                    let est = simulate(g, &probs, &c.seeds, &cfg.spread, sub_seed(seed, EVAL_TAG))?;
+                    Ok::<_, Error>((c, est))
+                });
+                match campaign {
+                    Ok((c, est)) => {
+                        chosen.push(c);
+                        campaign_spread = Some(est);
                         let base = timer.time("seed_baselines", || {
                             [SeedMethod::Degree, SeedMethod::Pagerank]
                                 .into_iter()
@@ -420,17 +426,82 @@ fn run_algorithms(
                                         method: m,
                                         ..sc.clone()
                                     };
-                                    select_seeds(g, &probs, &bc, seed, pr).ok()
+                                    choose_seeds(g, &probs, &bc, seed, pr).ok()
                                 })
                                 .collect::<Vec<_>>()
                         });
-                        r.seed_sets.extend(base);
+                        chosen.extend(base);
                     }
                     Err(e) => {
                         r.extras
                             .insert("seeds", json!({"unavailable": e.to_string()}));
                     }
                 }
+            }
+            let lists: Vec<&[NodeId]> = chosen.iter().map(|c| c.seeds.as_slice()).collect();
+            let theta = if cfg.spread.rr_sets == 0 {
+                ((REACH_MAX_ENTRIES as f64 / mean_size) as u64)
+                    .clamp(REACH_MIN_SETS, auto_rr_sets(n).max(REACH_MIN_SETS))
+            } else {
+                cfg.spread.rr_sets
+            };
+            let tally = timer.time("reach", || {
+                rr_tally(
+                    g,
+                    &probs,
+                    cfg.spread.model == SpreadModel::Lt,
+                    theta,
+                    seed,
+                    &lists,
+                )
+            });
+            r.notes.push(format!(
+                "reach and seed curves: {theta} RR sets, mean size {:.2}",
+                tally.total_size as f64 / theta.max(1) as f64
+            ));
+            let reach = if cfg.rank.clv_weighted_reach {
+                timer.time("reach_clv", || {
+                    clv_weighted_reach(g, &probs, customers, clv, seed)
+                })
+            } else {
+                Ok(reach_scores(&tally, n, cfg.rank.reach_credit))
+            };
+            match reach {
+                Ok(x) => r.inputs.reach = Some(x),
+                Err(e) => r.reasons.push(("reach", e.to_string())),
+            }
+            for (i, c) in chosen.into_iter().enumerate() {
+                let mut s = evaluate_on_rr(c, &tally, i, n);
+                if i == 0 {
+                    if let Some(est) = campaign_spread.take() {
+                        s.spread = est;
+                    }
+                    if let Some(imm) = &s.imm {
+                        if imm.capped {
+                            r.notes.push(format!(
+                                "IMM: θ capped at {} RR sets (mean size {mean_size:.1}, memory \
+                                 budget {IMM_MAX_ENTRIES} entries): ε relaxed from {} to {:.4}",
+                                imm.rr_sets, cfg.epsilon, imm.epsilon_effective
+                            ));
+                        }
+                    }
+                    r.extras.insert(
+                        "seeds",
+                        json!({
+                            "csv": seeds_csv(ds, &s),
+                            "summary": {
+                                "k": s.seeds.len(), "method": s.method, "spread": s.spread.mean,
+                                "ci95": s.spread.ci95,
+                                "epsilon": cfg.epsilon,
+                                "epsilon_effective": s.imm.as_ref().map(|i| i.epsilon_effective),
+                                "imm_rr_sets": s.imm.as_ref().map(|i| i.rr_sets),
+                                "imm_capped": s.imm.as_ref().map(|i| i.capped),
+                                "curves_rr_sets": tally.theta,
+                            },
+                        }),
+                    );
+                }
+                r.seed_sets.push(s);
             }
             r.probs = Some(probs);
         }
@@ -519,8 +590,37 @@ fn seeds_csv(ds: &Dataset, s: &SeedSet) -> String {
 
 /// Largest graph (nodes) with exact betweenness in `analyze`; above it sources are sampled.
 pub const BETWEENNESS_EXACT_MAX: usize = 20_000;
-/// Sampled betweenness sources on larger graphs.
+/// Most sampled betweenness sources on larger graphs.
 pub const BETWEENNESS_SAMPLES: usize = 512;
+/// Fewest sampled betweenness sources on larger graphs.
+pub const BETWEENNESS_MIN_SAMPLES: usize = 64;
+/// Work budget of sampled betweenness in arcs scanned: each source costs about 2·m (Brandes'
+/// forward BFS and backward accumulation).
+pub const BETWEENNESS_WORK: u64 = 1 << 33;
+
+/// Sampled sources on a graph of `m` arcs: `BETWEENNESS_WORK / (2m)` clamped to
+/// [`BETWEENNESS_MIN_SAMPLES`, `BETWEENNESS_SAMPLES`] (512 up to ~8M arcs, 143 at 30M). The
+/// brokerage component is a percentile; with K sources a node's estimate has relative error about
+/// `1/√(K·share of shortest paths through it)`, small for the top brokers that matter.
+pub fn betweenness_auto_samples(m: usize) -> usize {
+    let per = (2 * m as u64).max(1);
+    ((BETWEENNESS_WORK / per) as usize).clamp(BETWEENNESS_MIN_SAMPLES, BETWEENNESS_SAMPLES)
+}
+
+/// RR sets of the pilot that measures the mean RR-set size.
+pub const RR_PILOT_SETS: u64 = 10_000;
+/// Sub-seed tag of the pilot sets (independent of the reach sets).
+const PILOT_TAG: u64 = 0x9170;
+/// Work budget of reach and the seed curves, in RR-set members: θ = budget / mean size, between
+/// [`REACH_MIN_SETS`] and [`auto_rr_sets`] (16 per node, ≤ 8M). A customer with true alone-reach
+/// `r` is in a fraction `p = r/n` of the sets: relative standard error `√((1−p)/(θp))`.
+pub const REACH_MAX_ENTRIES: u64 = 1 << 27;
+/// Fewest RR sets for reach and the seed curves.
+pub const REACH_MIN_SETS: u64 = 50_000;
+/// Memory budget of IMM in stored RR-set members (≈ 8 bytes each with the inverted index,
+/// 2 GiB): `max_rr_sets = budget / mean size`; when θ is cut, ε is relaxed to the value those
+/// sets support (`epsilon_effective` in summary.json).
+pub const IMM_MAX_ENTRIES: u64 = 1 << 28;
 
 /// Monte Carlo runs per customer of the CLV-weighted reach.
 pub const CLV_REACH_RUNS: u32 = 1000;
@@ -552,6 +652,29 @@ fn clv_weighted_reach(
             .sum();
     }
     Ok(out)
+}
+
+/// Reach of every node from an RR tally ([`rr_tally`], a fixed budget of `spread.rr_sets` sets
+/// or [`auto_rr_sets`]): with [`ReachCredit::Alone`] the expected other accounts activated when
+/// the node alone is seeded, `n · P(v ∈ RR) − 1` (Borgs et al. 2014); with
+/// [`ReachCredit::Shared`] its Shapley share (Chen & Teng 2017): `n · E[1{v ∈ RR, v ≠ root} /
+/// |RR|]`, each activation split equally among the accounts that could each have caused it.
+/// Standard error of the alone form: `n·√(p(1−p)/θ)` with `p = P(v ∈ RR)`; the shared form is a
+/// mean of values in [0, 1/2] per set, so its error is at most half of that.
+fn reach_scores(t: &RrTally, n: usize, credit: ReachCredit) -> Vec<f64> {
+    let scale = n as f64 / t.theta.max(1) as f64;
+    match credit {
+        ReachCredit::Alone => t
+            .counts
+            .iter()
+            .map(|&c| (scale * c as f64 - 1.0).max(0.0))
+            .collect(),
+        ReachCredit::Shared => t
+            .shares
+            .iter()
+            .map(|&c| scale * c as f64 / SHARE_ONE as f64)
+            .collect(),
+    }
 }
 
 /// Run the whole analysis.

@@ -300,34 +300,126 @@ pub fn count_rr_membership(
     theta: u64,
     seed: u64,
 ) -> Vec<u64> {
+    rr_tally(g, probs, lt, theta, seed, &[]).counts
+}
+
+/// Fixed-point scale of the shared credit: a set of size `s` gives each member `⌊2³² / s⌋`
+/// (relative rounding error below `s / 2³²`, under 0.2% even for a 5M-node set).
+pub const SHARE_ONE: u64 = 1 << 32;
+
+/// What one pass over `theta` RR sets measures (nothing is stored: O(n) memory per thread).
+#[derive(Debug, Clone)]
+pub struct RrTally {
+    /// Sets generated.
+    pub theta: u64,
+    /// Sets containing each node: `n · counts[v] / θ` estimates `spread({v})`.
+    pub counts: Vec<u64>,
+    /// Shared credit of each node in [`SHARE_ONE`] units: `Σ ⌊2³²/|R|⌋` over the sets `R` that
+    /// contain the node but are not rooted at it.
+    pub shares: Vec<u64>,
+    /// For each seed list given, `first[j]` = sets whose first member in list order is seed `j`;
+    /// the prefix sums times `n / θ` estimate the spread of each prefix of the list.
+    pub first: Vec<Vec<u64>>,
+    /// Total size of the sets (mean size = `total_size / θ`).
+    pub total_size: u64,
+}
+
+/// One pass over `theta` fresh RR sets (stream `sub_seed(seed, RR_TAG)`) counting membership,
+/// shared credit and the first seed each set meets for every list in `seed_lists`.
+///
+/// The sums are integers, so they do not depend on how sets are split between threads: the
+/// chunks are cut into one contiguous group per thread, each group summed into its own arrays.
+pub fn rr_tally(
+    g: &CsrGraph,
+    probs: &EdgeProbabilities,
+    lt: bool,
+    theta: u64,
+    seed: u64,
+    seed_lists: &[&[NodeId]],
+) -> RrTally {
     let n = g.n();
     let rev = Walk::new(g, probs, lt);
     let stream = sub_seed(seed, RR_TAG);
-    let starts: Vec<u64> = (0..theta).step_by(CHUNK as usize).collect();
-    starts
-        .into_par_iter()
-        .fold(
-            || (RrScratch::new(n), vec![0u64; n]),
-            |(mut sc, mut c), lo| {
+    // Position + 1 of each node in the seed lists (0 = not a seed) for a quick membership test.
+    let mut pos: Vec<Vec<u32>> = Vec::with_capacity(seed_lists.len());
+    let mut any_seed = vec![false; if seed_lists.is_empty() { 0 } else { n }];
+    for list in seed_lists {
+        let mut p = vec![0u32; n];
+        for (j, &v) in list.iter().enumerate() {
+            if (v as usize) < n && p[v as usize] == 0 {
+                p[v as usize] = j as u32 + 1;
+                any_seed[v as usize] = true;
+            }
+        }
+        pos.push(p);
+    }
+    let chunks: Vec<u64> = (0..theta).step_by(CHUNK as usize).collect();
+    let groups = rayon::current_num_threads().clamp(1, chunks.len().max(1));
+    let per = chunks.len().div_ceil(groups).max(1);
+    let parts: Vec<RrTally> = chunks
+        .par_chunks(per)
+        .map(|group| {
+            let mut sc = RrScratch::new(n);
+            let mut t = RrTally {
+                theta: 0,
+                counts: vec![0; n],
+                shares: vec![0; n],
+                first: seed_lists.iter().map(|l| vec![0; l.len()]).collect(),
+                total_size: 0,
+            };
+            for &lo in group {
                 for i in lo..(lo + CHUNK).min(theta) {
                     rr_set(g, &rev, stream, i, &mut sc);
-                    for &v in &sc.set {
-                        c[v as usize] += 1;
+                    let set = &sc.set;
+                    t.total_size += set.len() as u64;
+                    let share = SHARE_ONE / set.len() as u64;
+                    // The root (first member) gets no credit for activating itself.
+                    for &v in &set[1..] {
+                        t.shares[v as usize] += share;
+                    }
+                    for &v in set {
+                        t.counts[v as usize] += 1;
+                    }
+                    if !any_seed.is_empty() {
+                        for (li, p) in pos.iter().enumerate() {
+                            let first = set
+                                .iter()
+                                .filter(|&&v| any_seed[v as usize])
+                                .map(|&v| p[v as usize])
+                                .filter(|&j| j > 0)
+                                .min();
+                            if let Some(j) = first {
+                                t.first[li][j as usize - 1] += 1;
+                            }
+                        }
                     }
                 }
-                (sc, c)
-            },
-        )
-        .map(|(_, c)| c)
-        .reduce(
-            || vec![0u64; n],
-            |mut a, b| {
-                for (x, y) in a.iter_mut().zip(&b) {
-                    *x += y;
-                }
-                a
-            },
-        )
+            }
+            t
+        })
+        .collect();
+    let mut out = RrTally {
+        theta,
+        counts: vec![0; n],
+        shares: vec![0; n],
+        first: seed_lists.iter().map(|l| vec![0; l.len()]).collect(),
+        total_size: 0,
+    };
+    for p in parts {
+        for (a, b) in out.counts.iter_mut().zip(&p.counts) {
+            *a += b;
+        }
+        for (a, b) in out.shares.iter_mut().zip(&p.shares) {
+            *a += b;
+        }
+        for (a, b) in out.first.iter_mut().zip(&p.first) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+        out.total_size += p.total_size;
+    }
+    out
 }
 
 /// Result of IMM.
@@ -343,8 +435,12 @@ pub struct ImmResult {
     pub mean_rr_size: f64,
     /// Lower bound on OPT found by the sampling phase.
     pub lower_bound: f64,
-    /// True when θ was cut to `max_rr_sets` (the guarantee no longer holds).
+    /// True when θ was cut to `max_rr_sets`.
     pub capped: bool,
+    /// The accuracy the final θ actually supports: the requested ε, or when θ was capped
+    /// `ε · √(θ_required / θ)` (θ* = λ*(ε)/LB scales as 1/ε², so θ sets give the (1 − 1/e − ε')
+    /// guarantee for that ε', given the sampling phase's lower bound).
+    pub epsilon_effective: f64,
 }
 
 fn ln_choose(n: f64, k: f64) -> f64 {
@@ -380,6 +476,7 @@ pub fn imm(
             mean_rr_size: 0.0,
             lower_bound: nf,
             capped: false,
+            epsilon_effective: epsilon,
         };
     }
     let ln_n = nf.ln();
@@ -419,6 +516,7 @@ pub fn imm(
     let beta = (e1 * (lcnk + ell * ln_n + 2f64.ln())).sqrt();
     let lambda_star = 2.0 * nf * (e1 * alpha + beta).powi(2) / (epsilon * epsilon);
     let mut theta = (lambda_star / lb).ceil() as u64;
+    let required = theta.max(1);
     if theta > max_rr_sets {
         theta = max_rr_sets;
         capped = true;
@@ -434,5 +532,74 @@ pub fn imm(
         mean_rr_size: rr.nodes.len() as f64 / t,
         lower_bound: lb,
         capped,
+        epsilon_effective: epsilon * (required as f64 / t.max(1.0)).sqrt().max(1.0),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// Leaves 1..n act on the centre 0, so the centre's word reaches every leaf.
+    fn star(n: u32) -> CsrGraph {
+        let arcs: Vec<(u32, u32, f32)> = (1..n).map(|l| (l, 0, 1.0)).collect();
+        CsrGraph::from_arcs(n as usize, &arcs, false)
+    }
+
+    #[test]
+    fn tally_counts_shares_and_first_seeds_on_a_star() {
+        let g = star(9);
+        let probs = EdgeProbabilities::uniform(&g, 1.0).unwrap();
+        let theta = 5000;
+        let t = rr_tally(&g, &probs, false, theta, 7, &[&[0], &[3, 0]]);
+        // Every set contains the centre; a set rooted at a leaf is {leaf, centre}.
+        assert_eq!(t.counts[0], theta);
+        let leaf_rooted: u64 = t.counts[1..].iter().sum();
+        assert_eq!(t.total_size, theta + leaf_rooted);
+        // Shapley: each leaf's activation is shared between itself and the centre; the centre's
+        // own activation is not credited; a leaf is in no other root's set.
+        assert_eq!(t.shares[0], leaf_rooted * (SHARE_ONE / 2));
+        assert!(t.shares[1..].iter().all(|&s| s == 0));
+        // Seed list [centre] covers every set; [3, centre]: leaf 3 first in its own sets.
+        assert_eq!(t.first[0], vec![theta]);
+        assert_eq!(t.first[1], vec![t.counts[3], theta - t.counts[3]]);
+        let c = crate::algo::influence::Chosen {
+            seeds: vec![3, 0],
+            marginal_gains: Vec::new(),
+            cumulative_spread: Vec::new(),
+            method: crate::algo::influence::SeedMethod::Degree,
+            total_cost: 2.0,
+            imm: None,
+        };
+        let s = crate::algo::influence::evaluate_on_rr(c, &t, 1, 9);
+        assert!((s.cumulative_spread[1] - 9.0).abs() < 1e-12);
+        assert_eq!(s.spread.std_error, 0.0);
+    }
+
+    #[test]
+    fn tally_is_independent_of_the_thread_count() {
+        // A ring with chords, p = 0.3.
+        let n = 400u32;
+        let mut arcs = Vec::new();
+        for v in 0..n {
+            arcs.push((v, (v + 1) % n, 1.0));
+            arcs.push((v, (v * 7 + 3) % n, 1.0));
+        }
+        let g = CsrGraph::from_arcs(n as usize, &arcs, false);
+        let probs = EdgeProbabilities::uniform(&g, 0.3).unwrap();
+        let run = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| rr_tally(&g, &probs, false, 20_000, 3, &[&[5, 17, 200]]))
+        };
+        let (a, b) = (run(1), run(2));
+        assert_eq!(a.counts, b.counts);
+        assert_eq!(a.shares, b.shares);
+        assert_eq!(a.first, b.first);
+        assert_eq!(a.total_size, b.total_size);
+        assert!(a.first[0].iter().sum::<u64>() > 0);
     }
 }

@@ -113,20 +113,37 @@ pub struct SeedSet {
 }
 
 /// Sub-seed of the fresh evaluation (independent of the selection's randomness).
-const EVAL_TAG: u64 = 0xE7A1;
+pub const EVAL_TAG: u64 = 0xE7A1;
 
-/// Choose seeds with `cfg.method`. `pagerank_scores` (by node id) is used by the PageRank method
-/// when given; otherwise PageRank is computed here.
+/// Seeds chosen by a method, before any independent evaluation.
+#[derive(Debug, Clone)]
+pub struct Chosen {
+    /// Seeds in selection order.
+    pub seeds: Vec<NodeId>,
+    /// The method's own marginal gains (IMM: RR coverage of its own sets; CELF: its worlds);
+    /// empty for the degree and PageRank baselines, which estimate nothing.
+    pub marginal_gains: Vec<f64>,
+    /// The method's own prefix spreads (empty for the baselines).
+    pub cumulative_spread: Vec<f64>,
+    /// Method used.
+    pub method: SeedMethod,
+    /// Total cost of the seeds (with costs), else the number of seeds.
+    pub total_cost: f64,
+    /// IMM details, when IMM ran.
+    pub imm: Option<imm::ImmResult>,
+}
+
+/// Choose seeds with `cfg.method` without evaluating them (see [`select_seeds`]).
 ///
 /// # Errors
-/// Invalid parameters, an empty graph, CELF over its memory bound, or an unsupported model.
-pub fn select_seeds(
+/// As [`select_seeds`].
+pub fn choose_seeds(
     g: &CsrGraph,
     probs: &EdgeProbabilities,
     cfg: &SeedConfig,
     seed: u64,
     pagerank_scores: Option<&[f64]>,
-) -> Result<SeedSet> {
+) -> Result<Chosen> {
     cfg.spread.validate()?;
     let n = g.n();
     if n == 0 {
@@ -148,7 +165,6 @@ pub fn select_seeds(
     }
     let model = cfg.spread.model;
     let k = cfg.k.min(n);
-    let eval_seed = sub_seed(seed, EVAL_TAG);
     let (seeds, gains, cum, total_cost, imm_res) = match cfg.method {
         SeedMethod::Imm => {
             if !matches!(model, SpreadModel::Ic | SpreadModel::Lt) {
@@ -210,34 +226,114 @@ pub fn select_seeds(
                 _ => baseline_pagerank(g)?,
             };
             let seeds: Vec<NodeId> = rank_order(&scores).into_iter().take(k).collect();
-            // Prefix spreads on common random numbers: per-run monotone, so gains are ≥ 0.
-            let mut cum = Vec::with_capacity(k);
-            for j in 1..=seeds.len() {
-                cum.push(simulate(g, probs, &seeds[..j], &cfg.spread, eval_seed)?.mean);
-            }
-            let mut gains = Vec::with_capacity(k);
-            let mut prev = 0.0;
-            for &c in &cum {
-                gains.push(c - prev);
-                prev = c;
-            }
-            (seeds.clone(), gains, cum, seeds.len() as f64, None)
+            let len = seeds.len() as f64;
+            (seeds, Vec::new(), Vec::new(), len, None)
         }
     };
-    let spread = simulate(g, probs, &seeds, &cfg.spread, eval_seed)?;
     let total_cost = match &cfg.costs {
         Some(c) => seeds.iter().map(|&v| c[v as usize]).sum(),
         None => total_cost,
     };
-    Ok(SeedSet {
+    Ok(Chosen {
         seeds,
         marginal_gains: gains,
         cumulative_spread: cum,
-        spread,
         method: cfg.method,
         total_cost,
         imm: imm_res,
     })
+}
+
+/// Choose seeds with `cfg.method`. `pagerank_scores` (by node id) is used by the PageRank method
+/// when given; otherwise PageRank is computed here.
+///
+/// # Errors
+/// Invalid parameters, an empty graph, CELF over its memory bound, or an unsupported model.
+pub fn select_seeds(
+    g: &CsrGraph,
+    probs: &EdgeProbabilities,
+    cfg: &SeedConfig,
+    seed: u64,
+    pagerank_scores: Option<&[f64]>,
+) -> Result<SeedSet> {
+    let mut c = choose_seeds(g, probs, cfg, seed, pagerank_scores)?;
+    let eval_seed = sub_seed(seed, EVAL_TAG);
+    if matches!(c.method, SeedMethod::Degree | SeedMethod::Pagerank) {
+        // Prefix spreads on common random numbers: per-run monotone, so gains are ≥ 0.
+        let mut prev = 0.0;
+        for j in 1..=c.seeds.len() {
+            let s = simulate(g, probs, &c.seeds[..j], &cfg.spread, eval_seed)?.mean;
+            c.cumulative_spread.push(s);
+            c.marginal_gains.push(s - prev);
+            prev = s;
+        }
+    }
+    let spread = simulate(g, probs, &c.seeds, &cfg.spread, eval_seed)?;
+    Ok(SeedSet {
+        seeds: c.seeds,
+        marginal_gains: c.marginal_gains,
+        cumulative_spread: c.cumulative_spread,
+        spread,
+        method: c.method,
+        total_cost: c.total_cost,
+        imm: c.imm,
+    })
+}
+
+/// A chosen seed list evaluated on independent RR sets instead of Monte Carlo runs: list
+/// `list` of `tally` (see [`imm::rr_tally`]). The prefix spreads are `n/θ · #sets whose first
+/// seed is among the first j` (unbiased, Borgs et al. 2014: the sets are drawn independently of
+/// the selection), the marginal gains their differences, and the spread of the whole list
+/// `n·p̂` with standard error `n·√(p̂(1−p̂)/θ)` (binomial coverage). Per-step and per-node
+/// figures of a simulation are not estimated (empty); `runs` is 0.
+pub fn evaluate_on_rr(c: Chosen, tally: &imm::RrTally, list: usize, n: usize) -> SeedSet {
+    let theta = tally.theta.max(1) as f64;
+    let nf = n as f64;
+    let mut cum = Vec::with_capacity(c.seeds.len());
+    let mut gains = Vec::with_capacity(c.seeds.len());
+    let mut acc = 0u64;
+    let mut prev = 0.0;
+    for j in 0..c.seeds.len() {
+        acc += tally
+            .first
+            .get(list)
+            .and_then(|f| f.get(j))
+            .copied()
+            .unwrap_or(0);
+        let s = nf * acc as f64 / theta;
+        cum.push(s);
+        gains.push(s - prev);
+        prev = s;
+    }
+    let p = acc as f64 / theta;
+    let se = nf * (p * (1.0 - p) / theta).sqrt();
+    let mean = nf * p;
+    let spread = SpreadEstimate {
+        mean,
+        std_error: se,
+        std_dev: nf * (p * (1.0 - p)).sqrt(),
+        ci95: (mean - 1.96 * se, mean + 1.96 * se),
+        runs: 0,
+        positive_mean: mean,
+        positive_std_error: se,
+        negative_mean: 0.0,
+        negative_std_error: 0.0,
+        per_node_activation: Vec::new(),
+        per_node_negative: Vec::new(),
+        per_step_mean: Vec::new(),
+        per_step_ci: Vec::new(),
+        per_step_positive: Vec::new(),
+        per_step_negative: Vec::new(),
+    };
+    SeedSet {
+        seeds: c.seeds,
+        marginal_gains: gains,
+        cumulative_spread: cum,
+        spread,
+        method: c.method,
+        total_cost: c.total_cost,
+        imm: c.imm,
+    }
 }
 
 /// Unweighted PageRank (damping 0.85, tolerance 1e-10) for the PageRank seed baseline when no
