@@ -2,7 +2,14 @@
 """One side-by-side table: kolgraph vs the best peer on the same graphs, same thread count, one run.
 
     python3 benches/compare.py [--graphs lfr100k,slashdot0902,rmat20,rmat22] [--threads 2]
-                               [--dataset DIR] [--skip-peers] [--md benches/results/compare.md]
+                               [--ops pagerank,leiden,louvain,lpa,betweenness] [--tools networkit,igraph,...]
+                               [--dataset DIR] [--skip-peers] [--skip-kolgraph] [--md benches/results/compare.md]
+
+rmat22 (4.2M nodes, 67M edges; `python3 ../shared/bench/gen_graphs.py rmat22`, ~1 GB) is heavy for
+the peers (load ~50 s each, all ops ~20 min): `--graphs rmat22 --ops pagerank --tools networkit,igraph`
+gives the PageRank row. kolgraph's CLI ingest of rmat22 needs the lean edge-list path; until it is
+there, a kolgraph run whose peak would not fit is stopped by the address-space cap
+(`--kolgraph-max-gb`, default 80% of MemAvailable) and reported as failed, not left to the OOM killer.
 
 For every graph (an edge list `bench-work/<name>.el` with `<name>.meta.json`, made by
 ../shared/bench/gen_graphs.py or prep_real.py) it runs, one process at a time:
@@ -42,6 +49,10 @@ WORK = Path(os.environ.get("BENCH_WORK", ROOT / "bench-work"))
 FAMILY = {"pagerank": "PageRank", "plm": "Louvain", "louvain": "Louvain", "leiden": "Leiden",
           "plp": "Label propagation", "lpa": "Label propagation"}
 PEER_OPS = "pagerank,plm,louvain,leiden,plp,lpa"
+# peers.py op → the --ops name that selects it
+PEER_FAMILY_OP = {"pagerank": "pagerank", "plm": "louvain", "louvain": "louvain", "leiden": "leiden",
+                  "plp": "lpa", "lpa": "lpa"}
+ALL_OPS = "pagerank,leiden,louvain,lpa,betweenness"
 DUR = r"([\d.]+)(ns|µs|us|ms|s)"
 UNIT = {"ns": 1e-9, "µs": 1e-6, "us": 1e-6, "ms": 1e-3, "s": 1.0}
 
@@ -57,13 +68,33 @@ def binary():
     return b
 
 
+KOLGRAPH_AS_LIMIT = None
+
+
+def mem_available_gb():
+    try:
+        for line in open("/proc/meminfo"):
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) / 2**20
+    except OSError:
+        pass
+    return 16.0
+
+
+def cap_address_space():
+    """preexec: cap the child's address space so an ingest that cannot fit fails fast."""
+    if KOLGRAPH_AS_LIMIT:
+        import resource
+        resource.setrlimit(resource.RLIMIT_AS, (KOLGRAPH_AS_LIMIT, KOLGRAPH_AS_LIMIT))
+
+
 def timed(cmd, timeout):
-    """Run cmd under /usr/bin/time; return (stderr text, wall s, peak MB, rc)."""
+    """Run cmd under /usr/bin/time (address space capped); return (stderr text, wall s, peak MB, rc)."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
         t = time.perf_counter()
         try:
             p = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", tf.name] + cmd, capture_output=True,
-                               text=True, timeout=timeout)
+                               text=True, timeout=timeout, preexec_fn=cap_address_space)
             rc, err = p.returncode, p.stderr
         except subprocess.TimeoutExpired as e:
             return (e.stderr or b"").decode(errors="replace") if isinstance(e.stderr, bytes) else "", None, None, 124
@@ -75,19 +106,22 @@ def timed(cmd, timeout):
     return err, wall, peak, rc
 
 
-def kolgraph_ops(bin_, el, meta, threads, samples, timeout):
+def kolgraph_ops(bin_, el, meta, threads, samples, timeout, ops):
     n = meta["n"]
     und = [] if meta.get("directed") else ["--undirected"]
     base = [str(bin_), "-v", "--no-progress", "--threads", str(threads)]
     rows = []
-    # PageRank: same L1 < 1e-6 criterion as the peers.
-    err, wall, peak, rc = timed(base + ["centrality", str(el)] + und + [
-        "--unweighted", "--algo", "pagerank", "--pr-tol", repr(1e-6 / n), "--pr-max-iter", "1000", "--top", "1",
-        "--format", "json", "-o", os.devnull], timeout)
-    m = re.search(r"pagerank: " + DUR + r" compute, (\d+) iterations", err)
-    rows.append(dict(op="PageRank", seconds=dur(m) if m else None, wall=wall, peak_mb=peak, rc=rc,
-                     info=f"iterations={m.group(3)}" if m else err.strip()[-200:]))
+    if "pagerank" in ops:
+        # PageRank: same L1 < 1e-6 criterion as the peers.
+        err, wall, peak, rc = timed(base + ["centrality", str(el)] + und + [
+            "--unweighted", "--algo", "pagerank", "--pr-tol", repr(1e-6 / n), "--pr-max-iter", "1000", "--top",
+            "1", "--format", "json", "-o", os.devnull], timeout)
+        m = re.search(r"pagerank: " + DUR + r" compute, (\d+) iterations", err)
+        rows.append(dict(op="PageRank", seconds=dur(m) if m else None, wall=wall, peak_mb=peak, rc=rc,
+                         info=f"iterations={m.group(3)}" if m else err.strip()[-200:]))
     for method, fam in (("leiden", "Leiden"), ("louvain", "Louvain"), ("lpa", "Label propagation")):
+        if method not in ops:
+            continue
         err, wall, peak, rc = timed(base + ["communities", str(el)] + und + [
             "--unweighted", "--method", method, "--format", "json", "-o", os.devnull], timeout)
         m = re.search(r"communities: (\d+) found, modularity ([-\d.]+).* in " + DUR, err)
@@ -95,19 +129,21 @@ def kolgraph_ops(bin_, el, meta, threads, samples, timeout):
                          peak_mb=peak, rc=rc,
                          info=f"communities={m.group(1)}, modularity={float(m.group(2)):.4f}" if m
                          else err.strip()[-200:]))
-    err, wall, peak, rc = timed(base + ["centrality", str(el)] + und + [
-        "--unweighted", "--algo", "betweenness", "--samples", str(samples), "--top", "1", "--format", "json",
-        "-o", os.devnull], timeout)
-    m = re.search(r"betweenness: " + DUR, err)
-    rows.append(dict(op=f"Betweenness ({samples} sources)", seconds=dur(m) if m else None, wall=wall,
-                     peak_mb=peak, rc=rc, info="" if m else err.strip()[-200:]))
+    if "betweenness" in ops:
+        err, wall, peak, rc = timed(base + ["centrality", str(el)] + und + [
+            "--unweighted", "--algo", "betweenness", "--samples", str(samples), "--top", "1", "--format", "json",
+            "-o", os.devnull], timeout)
+        m = re.search(r"betweenness: " + DUR, err)
+        rows.append(dict(op=f"Betweenness ({samples} sources)", seconds=dur(m) if m else None, wall=wall,
+                         peak_mb=peak, rc=rc, info="" if m else err.strip()[-200:]))
     return rows
 
 
-def peers(el, threads, timeout):
+def peers(el, threads, timeout, tools, ops):
     with tempfile.NamedTemporaryFile(suffix=".json") as jf:
         subprocess.run([sys.executable, str(SHARED / "peers.py"), str(el), "--tools",
-                        "networkit,igraph,rustworkx,networkx", "--ops", PEER_OPS, "--threads", str(threads),
+                        tools, "--ops", ",".join(o for o in PEER_OPS.split(",") if PEER_FAMILY_OP[o] in ops),
+                        "--threads", str(threads),
                         "--op-timeout", str(timeout), "--json", jf.name], check=False,
                        stdout=sys.stderr)
         try:
@@ -168,8 +204,19 @@ def main():
     ap.add_argument("--timeout", type=int, default=900)
     ap.add_argument("--dataset", help="generated dataset folder for the end-to-end analyze row")
     ap.add_argument("--skip-peers", action="store_true")
+    ap.add_argument("--skip-kolgraph", action="store_true", help="peers only")
+    ap.add_argument("--ops", default=ALL_OPS, help="operations to run (kolgraph and peers)")
+    ap.add_argument("--tools", default="networkit,igraph,rustworkx,networkx", help="peers for peers.py")
+    ap.add_argument("--kolgraph-max-gb", type=float, default=None,
+                    help="address-space cap of each kolgraph run (default 80%% of MemAvailable)")
     ap.add_argument("--md", help="also write the markdown here")
     a = ap.parse_args()
+    ops = set(a.ops.split(","))
+    unknown = ops - set(ALL_OPS.split(","))
+    if unknown:
+        ap.error(f"unknown --ops {sorted(unknown)}; choose from {ALL_OPS}")
+    global KOLGRAPH_AS_LIMIT
+    KOLGRAPH_AS_LIMIT = int((a.kolgraph_max_gb or 0.8 * mem_available_gb()) * 2**30)
     bin_ = binary()
     ver = subprocess.run([str(bin_), "--version"], capture_output=True, text=True).stdout.strip()
     lines = [f"Measured {time.strftime('%Y-%m-%d %H:%M')} on {os.cpu_count()} cores, --threads {a.threads}, {ver}.",
@@ -184,14 +231,17 @@ def main():
             continue
         meta = json.load(open(el.with_suffix(".meta.json")))
         print(f"== {g}: kolgraph", file=sys.stderr)
-        rows = kolgraph_ops(bin_, el, meta, a.threads, a.samples, a.timeout)
+        rows = [] if a.skip_kolgraph else kolgraph_ops(bin_, el, meta, a.threads, a.samples, a.timeout, ops)
         best = {}
         if not a.skip_peers:
             print(f"== {g}: peers", file=sys.stderr)
-            best = peers(el, a.threads, a.timeout)
-            bc = nk_betweenness(el, meta, a.threads, a.samples)
+            best = peers(el, a.threads, a.timeout, a.tools, ops)
+            bc = nk_betweenness(el, meta, a.threads, a.samples) if "betweenness" in ops else None
             if bc:
                 best[f"Betweenness ({a.samples} sources)"] = bc
+        if a.skip_kolgraph:
+            # Peers only: one row per peer operation family.
+            rows = [dict(op=fam, seconds=None, peak_mb=None, info="not run") for fam in best]
         for r in rows:
             b = best.get(r["op"])
             ratio = r["seconds"] / b["seconds"] if b and r["seconds"] else None
@@ -201,7 +251,8 @@ def main():
             lines.append(f"| {g} | {r['op']} | {fmt(r['seconds'])} | {(b['tool'] + ' ' + b['op']) if b else '—'} | "
                          f"{fmt(b['seconds']) if b else '—'} | {fmt(ratio)} | {fmt(r['peak_mb'], 0)} | "
                          f"{fmt(b['peak_mb'], 0) if b else '—'} | {r['info']} | {pinfo} |")
-        print("\n".join(lines[-len(rows):]), file=sys.stderr)
+        if rows:
+            print("\n".join(lines[-len(rows):]), file=sys.stderr)
     if a.dataset:
         print(f"== end-to-end analyze {a.dataset}", file=sys.stderr)
         r = analyze_row(bin_, a.dataset, a.threads, a.timeout * 4)

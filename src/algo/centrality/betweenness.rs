@@ -134,7 +134,7 @@ pub fn betweenness_from_sources(
     // graphs (hub states packed into a few cache lines). `adj` is (offsets, targets, new_of).
     let relabeled = (!cfg.weighted && n >= RELABEL_MIN_NODES).then(|| {
         let order = super::relabel::order_by_degree_desc(|v| g.out.degree(v) as u64, n);
-        super::relabel::relabel(&g.out, order, false)
+        super::relabel::relabel(&g.out, order, false, true)
     });
     let (offs, tgts): (&[u64], &[u32]) = match &relabeled {
         Some(r) => (&r.offsets, &r.targets),

@@ -14,7 +14,7 @@
 //!
 //! Complexity: O(iterations · (n + m)) time, 4 vectors of length n. Convergence rate (σ₂/σ₁)².
 
-use super::{check_tolerance, check_weights, NODE_CHUNK};
+use super::{check_tolerance, check_weights, pull_row, NODE_CHUNK};
 use crate::error::{Error, Result};
 use crate::graph::{Csr, CsrGraph};
 use rayon::prelude::*;
@@ -71,18 +71,7 @@ fn spmv(rows: &Csr, x: &[f64], weighted: bool, out: &mut [f64]) {
         .for_each(|(ci, os)| {
             let base = ci * NODE_CHUNK;
             for (i, o) in os.iter_mut().enumerate() {
-                let r = rows.range((base + i) as u32);
-                let mut acc = 0.0;
-                if weighted {
-                    for (&u, &w) in rows.targets[r.clone()].iter().zip(&rows.weights[r]) {
-                        acc += f64::from(w) * x[u as usize];
-                    }
-                } else {
-                    for &u in &rows.targets[r] {
-                        acc += x[u as usize];
-                    }
-                }
-                *o = acc;
+                *o = pull_row(rows, base + i, x, weighted);
             }
         });
 }

@@ -24,7 +24,7 @@
 //!
 //! Complexity: O(iterations · (n + m)) time, O(n) extra memory.
 
-use super::{check_tolerance, check_weights, out_strengths, NODE_CHUNK};
+use super::{check_tolerance, check_weights, out_strengths, pull_row, NODE_CHUNK};
 use crate::error::{Error, Result};
 use crate::graph::CsrGraph;
 use rayon::prelude::*;
@@ -165,17 +165,7 @@ pub fn leaderrank(g: &CsrGraph, cfg: &LeaderRankConfig) -> Result<LeaderRankResu
                 let mut to_ground = 0.0;
                 for (i, (xo, co)) in xs.iter_mut().zip(cs.iter_mut()).enumerate() {
                     let v = base + i;
-                    let r = inc.range(v as u32);
-                    let mut acc = 0.0;
-                    if weighted {
-                        for (&u, &w) in inc.targets[r.clone()].iter().zip(&inc.weights[r]) {
-                            acc += c_ref[u as usize] * f64::from(w);
-                        }
-                    } else {
-                        for &u in &inc.targets[r] {
-                            acc += c_ref[u as usize];
-                        }
-                    }
+                    let acc = pull_row(inc, v, c_ref, weighted);
                     let val = acc + gmass * gs[v];
                     err += (val - x_ref[v]).abs();
                     let c = val * inv[v];

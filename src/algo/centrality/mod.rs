@@ -18,12 +18,32 @@ pub mod pagerank;
 pub(crate) mod relabel;
 
 use crate::error::{Error, Result};
-use crate::graph::CsrGraph;
+use crate::graph::{Csr, CsrGraph};
 
 /// Nodes per parallel work unit of the iterative kernels. Fixed (never derived from the thread
 /// count) so that per-chunk partial sums, and therefore the bits of every result, do not depend
 /// on the pool size.
 pub const NODE_CHUNK: usize = 4096;
+
+/// `Σ x[u]` (times the arc weight when `weighted`) over the row of `v`, summed in row order: the
+/// gather shared by the f64 kernels (exact PageRank, LeaderRank, HITS), one add chain so that the
+/// bits match a plain sequential sum.
+#[inline]
+pub(crate) fn pull_row(rows: &Csr, v: usize, x: &[f64], weighted: bool) -> f64 {
+    let lo = rows.offsets[v] as usize;
+    let hi = rows.offsets[v + 1] as usize;
+    let mut acc = 0.0f64;
+    if weighted {
+        for (&u, &w) in rows.targets[lo..hi].iter().zip(&rows.weights[lo..hi]) {
+            acc += x[u as usize] * f64::from(w);
+        }
+    } else {
+        for &u in &rows.targets[lo..hi] {
+            acc += x[u as usize];
+        }
+    }
+    acc
+}
 
 /// Reject negative or non-finite arc weights (they have no meaning as interaction strength).
 pub(crate) fn check_weights(g: &CsrGraph) -> Result<()> {

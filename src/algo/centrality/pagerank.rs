@@ -21,15 +21,17 @@
 //! per-edge allocation beyond the CSR.
 //!
 //! Two kernels ([`PrPrecision`]): `exact` as described here, in NodeId order; `fast` (chosen by
-//! `auto` on large graphs) relabels the nodes by descending out-degree (see `relabel.rs`), keeps the
-//! contributions in f32 and sums in f64, with chunks balanced by arcs; it adds a relabelled copy of
+//! `auto` on large graphs) relabels the nodes by descending out-degree (counting sort, rows copied
+//! without re-sorting, see `relabel.rs`), keeps the contributions in f32 and sums each row in four
+//! interleaved f64 lanes (fixed order), with chunks balanced by arcs; it adds a relabelled copy of
 //! the in-CSR (4 B per arc, 8 B weighted) and O(n) vectors, and maps the scores back to NodeIds.
 //!
 //! Determinism: each node's sum runs over its in-row in CSR order; the residual and the dangling
 //! mass are per-chunk partials (chunks of [`NODE_CHUNK`] nodes) combined in chunk order.
 
 use super::{
-    check_tolerance, check_weights, normalized_restart, out_strengths, relabel, NODE_CHUNK,
+    check_tolerance, check_weights, normalized_restart, out_strengths, pull_row, relabel,
+    NODE_CHUNK,
 };
 use crate::algo::Progress;
 use crate::error::{Error, Result};
@@ -181,7 +183,9 @@ pub fn pagerank_with_progress(
         PrPrecision::Auto => n >= FAST_MIN_NODES && n as f64 * cfg.tolerance >= FAST_MIN_L1,
     };
     if fast {
-        return Ok(pagerank_fast(g, cfg, weighted, &p, &inv, progress));
+        // A uniform restart is passed as `None` so the kernel uses a constant.
+        let p_opt = personalization.map(|_| p.as_slice());
+        return Ok(pagerank_fast(g, cfg, weighted, p_opt, &inv, progress));
     }
     let d = cfg.damping;
     let mut x = vec![1.0 / n as f64; n];
@@ -211,20 +215,7 @@ pub fn pagerank_with_progress(
                 let mut dsum = 0.0;
                 for (i, (xo, co)) in xs.iter_mut().zip(cs.iter_mut()).enumerate() {
                     let v = base + i;
-                    let lo = inc.offsets[v] as usize;
-                    let hi = inc.offsets[v + 1] as usize;
-                    let srcs = &inc.targets[lo..hi];
-                    let mut acc = 0.0f64;
-                    if weighted {
-                        let ws = &inc.weights[lo..hi];
-                        for (&u, &w) in srcs.iter().zip(ws) {
-                            acc += c_ref[u as usize] * f64::from(w);
-                        }
-                    } else {
-                        for &u in srcs {
-                            acc += c_ref[u as usize];
-                        }
-                    }
+                    let acc = pull_row(inc, v, c_ref, weighted);
                     let pv = p_ref[v];
                     let val = d * (acc + dang * pv) + (1.0 - d) * pv;
                     err += (val - x_ref[v]).abs();
@@ -238,12 +229,7 @@ pub fn pagerank_with_progress(
                 (err, dsum)
             })
             .collect();
-        let mut err = 0.0;
-        let mut dsum = 0.0;
-        for (e, s) in partials {
-            err += e;
-            dsum += s;
-        }
+        let (err, dsum) = combine(&partials);
         std::mem::swap(&mut x, &mut x_next);
         std::mem::swap(&mut contrib, &mut contrib_next);
         dangling = dsum;
@@ -255,10 +241,7 @@ pub fn pagerank_with_progress(
         }
     }
     progress.finish();
-    let total = crate::algo::reduce::sum(&x);
-    if total > 0.0 {
-        x.par_iter_mut().for_each(|v| *v /= total);
-    }
+    normalize_sum1(&mut x);
     Ok(PageRankResult {
         scores: x,
         iterations,
@@ -269,24 +252,29 @@ pub fn pagerank_with_progress(
 
 /// The fast kernel: nodes relabelled by descending out-degree (hub contributions packed into a
 /// few hot cache lines), contributions `x(u)/s(u)` stored as f32 (half the bytes gathered per
-/// arc), sums and scores in f64, chunks balanced by arcs, residual and dangling mass fused into
-/// the sweep. Per iteration there is no allocation beyond the O(n / chunk) list of chunk slices.
+/// arc), row sums in four f64 lanes, scores in f64, chunks balanced by arcs, residual and dangling
+/// mass fused into the sweep; a uniform restart vector is a constant, not a vector read per node.
+/// Per iteration there is no allocation beyond the O(n / chunk) list of chunk slices.
 fn pagerank_fast(
     g: &CsrGraph,
     cfg: &PageRankConfig,
     weighted: bool,
-    p_old: &[f64],
+    p_old: Option<&[f64]>,
     inv_old: &[f64],
     progress: &dyn Progress,
 ) -> PageRankResult {
     let n = g.n();
     let order = relabel::order_by_degree_desc(|v| g.out.degree(v) as u64, n);
-    let r = relabel::relabel(&g.inc, order, weighted);
+    // Rows stay in the input's order (no re-sort): the sweep touches the same cache lines.
+    let r = relabel::relabel(&g.inc, order, weighted, false);
     let inv: Vec<f64> = r.old_of.par_iter().map(|&o| inv_old[o as usize]).collect();
-    let p: Vec<f64> = r.old_of.par_iter().map(|&o| p_old[o as usize]).collect();
+    // Personalised restart in the kernel's order; `None` = uniform 1/n.
+    let p: Option<Vec<f64>> =
+        p_old.map(|p_old| r.old_of.par_iter().map(|&o| p_old[o as usize]).collect());
+    let uniform = 1.0 / n as f64;
     let d = cfg.damping;
-    let mut x = vec![1.0 / n as f64; n];
-    let mut contrib: Vec<f32> = inv.par_iter().map(|&iv| (x[0] * iv) as f32).collect();
+    let mut x = vec![uniform; n];
+    let mut contrib: Vec<f32> = inv.par_iter().map(|&iv| (uniform * iv) as f32).collect();
     let mut dangling = sum_dangling(&x, &inv);
     let mut x_next = vec![0.0f64; n];
     let mut contrib_next = vec![0.0f32; n];
@@ -301,6 +289,9 @@ fn pagerank_fast(
         iterations += 1;
         let (x_ref, c_ref, p_ref, inv_ref) = (&x, &contrib, &p, &inv);
         let dang = dangling;
+        // x'(v) = d·acc + (d·D + 1 − d)·p(v); with a uniform p the second term is one constant.
+        let restart_scale = d * dang + (1.0 - d);
+        let uniform_term = restart_scale * uniform;
         let xs = relabel::split_at_bounds(&mut x_next, bounds);
         let cs = relabel::split_at_bounds(&mut contrib_next, bounds);
         xs.into_par_iter()
@@ -315,18 +306,16 @@ fn pagerank_fast(
                     let v = base + i;
                     let lo = offs[v] as usize;
                     let hi = offs[v + 1] as usize;
-                    let mut acc = 0.0f64;
-                    if weighted {
-                        for (&u, &w) in tgts[lo..hi].iter().zip(&wts[lo..hi]) {
-                            acc += f64::from(c_ref[u as usize] * w);
-                        }
+                    let acc = if weighted {
+                        pull_f32_weighted(c_ref, &tgts[lo..hi], &wts[lo..hi])
                     } else {
-                        for &u in &tgts[lo..hi] {
-                            acc += f64::from(c_ref[u as usize]);
-                        }
-                    }
-                    let pv = p_ref[v];
-                    let val = d * (acc + dang * pv) + (1.0 - d) * pv;
+                        pull_f32(c_ref, &tgts[lo..hi])
+                    };
+                    let restart = match p_ref {
+                        Some(p) => restart_scale * p[v],
+                        None => uniform_term,
+                    };
+                    let val = d * acc + restart;
                     err += (val - x_ref[v]).abs();
                     let iv = inv_ref[v];
                     if iv == 0.0 {
@@ -337,12 +326,7 @@ fn pagerank_fast(
                 }
                 *part = (err, dsum);
             });
-        let mut err = 0.0;
-        let mut dsum = 0.0;
-        for &(e, s) in &partials {
-            err += e;
-            dsum += s;
-        }
+        let (err, dsum) = combine(&partials);
         std::mem::swap(&mut x, &mut x_next);
         std::mem::swap(&mut contrib, &mut contrib_next);
         dangling = dsum;
@@ -360,16 +344,68 @@ fn pagerank_fast(
         .into_par_iter()
         .map(|v| x[new_of[v] as usize])
         .collect();
-    let total = crate::algo::reduce::sum(&scores);
-    if total > 0.0 {
-        scores.par_iter_mut().for_each(|v| *v /= total);
-    }
+    normalize_sum1(&mut scores);
     PageRankResult {
         scores,
         iterations,
         residual,
         converged,
     }
+}
+
+/// Per-chunk (L1 change, dangling mass) partials summed in chunk order.
+fn combine(partials: &[(f64, f64)]) -> (f64, f64) {
+    partials
+        .iter()
+        .fold((0.0, 0.0), |(e, s), &(pe, ps)| (e + pe, s + ps))
+}
+
+/// Divide by the sum (ordered reduction), as NetworkX returns `x / x.sum()`.
+fn normalize_sum1(x: &mut [f64]) {
+    let total = crate::algo::reduce::sum(x);
+    if total > 0.0 {
+        x.par_iter_mut().for_each(|v| *v /= total);
+    }
+}
+
+/// `Σ c[u]` over a row, in four interleaved f64 lanes (lane k takes positions ≡ k mod 4, lanes
+/// combined as (0+1)+(2+3), then the tail in order): four independent add chains instead of one
+/// hide the add latency. Fixed order, so deterministic; not bit-equal to a sequential sum, which
+/// is why only the fast kernel uses it.
+#[inline]
+fn pull_f32(c: &[f32], row: &[u32]) -> f64 {
+    let mut a = [0.0f64; 4];
+    let mut quads = row.chunks_exact(4);
+    for q in &mut quads {
+        a[0] += f64::from(c[q[0] as usize]);
+        a[1] += f64::from(c[q[1] as usize]);
+        a[2] += f64::from(c[q[2] as usize]);
+        a[3] += f64::from(c[q[3] as usize]);
+    }
+    let mut s = (a[0] + a[1]) + (a[2] + a[3]);
+    for &u in quads.remainder() {
+        s += f64::from(c[u as usize]);
+    }
+    s
+}
+
+/// Weighted [`pull_f32`]: `Σ c[u] · w` with the same lane order.
+#[inline]
+fn pull_f32_weighted(c: &[f32], row: &[u32], ws: &[f32]) -> f64 {
+    let mut a = [0.0f64; 4];
+    let mut quads = row.chunks_exact(4);
+    let mut wq = ws.chunks_exact(4);
+    for (q, w) in (&mut quads).zip(&mut wq) {
+        a[0] += f64::from(c[q[0] as usize] * w[0]);
+        a[1] += f64::from(c[q[1] as usize] * w[1]);
+        a[2] += f64::from(c[q[2] as usize] * w[2]);
+        a[3] += f64::from(c[q[3] as usize] * w[3]);
+    }
+    let mut s = (a[0] + a[1]) + (a[2] + a[3]);
+    for (&u, &w) in quads.remainder().iter().zip(wq.remainder()) {
+        s += f64::from(c[u as usize] * w);
+    }
+    s
 }
 
 /// Mass on dangling nodes, per-chunk partials combined in chunk order.
