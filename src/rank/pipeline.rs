@@ -410,11 +410,32 @@ fn run_algorithms(
                     .filter(|_| cfg.rank.influence == InfluenceMeasure::Pagerank);
                 let campaign = timer.time("seeds", || {
                     let c = choose_seeds(g, &probs, &sc, seed, pr)?;
-                    let est = simulate(g, &probs, &c.seeds, &cfg.spread, sub_seed(seed, EVAL_TAG))?;
-                    Ok::<_, Error>((c, est))
+                    // Budget the Monte Carlo evaluation by the method's own spread estimate
+                    // (IMM/CELF), else k × the mean RR size.
+                    let guess = c
+                        .cumulative_spread
+                        .last()
+                        .copied()
+                        .unwrap_or(mean_size * c.seeds.len() as f64)
+                        .max(1.0);
+                    let runs = eval_runs(cfg.spread.runs, guess);
+                    let ec = SpreadConfig {
+                        runs,
+                        ..cfg.spread.clone()
+                    };
+                    let est = simulate(g, &probs, &c.seeds, &ec, sub_seed(seed, EVAL_TAG))?;
+                    Ok::<_, Error>((c, est, runs))
                 });
                 match campaign {
-                    Ok((c, est)) => {
+                    Ok((c, est, runs)) => {
+                        if runs < cfg.spread.runs {
+                            r.notes.push(format!(
+                                "campaign evaluation: {runs} Monte Carlo runs instead of {} \
+                                 (work budget {MC_EVAL_WORK} activations, expected spread \
+                                 {:.0})",
+                                cfg.spread.runs, est.mean
+                            ));
+                        }
                         chosen.push(c);
                         campaign_spread = Some(est);
                         let base = timer.time("seed_baselines", || {
@@ -621,6 +642,19 @@ pub const REACH_MIN_SETS: u64 = 50_000;
 /// 2 GiB): `max_rr_sets = budget / mean size`; when θ is cut, ε is relaxed to the value those
 /// sets support (`epsilon_effective` in summary.json).
 pub const IMM_MAX_ENTRIES: u64 = 1 << 28;
+
+/// Work budget of the campaign's Monte Carlo evaluation (cascade timeline and 95% CI), in
+/// expected activations: `runs = budget / expected spread`, between [`MC_EVAL_MIN_RUNS`] and
+/// `--runs`. The CI half-width grows as `1/√runs` (reported in summary.json `ci95`).
+pub const MC_EVAL_WORK: u64 = 1 << 28;
+/// Fewest Monte Carlo runs of the campaign evaluation.
+pub const MC_EVAL_MIN_RUNS: u32 = 200;
+
+/// Runs of the campaign evaluation for an expected spread `guess` (see [`MC_EVAL_WORK`]).
+pub fn eval_runs(requested: u32, guess: f64) -> u32 {
+    let by_budget = (MC_EVAL_WORK as f64 / guess.max(1.0)).min(f64::from(u32::MAX)) as u32;
+    by_budget.clamp(MC_EVAL_MIN_RUNS.min(requested), requested)
+}
 
 /// Monte Carlo runs per customer of the CLV-weighted reach.
 pub const CLV_REACH_RUNS: u32 = 1000;
