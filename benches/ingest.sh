@@ -3,16 +3,37 @@
 # binary, printing rows/s (wall and CPU), peak RSS and CSR bytes per directed edge.
 #
 #   benches/ingest.sh [ROWS] [CUSTOMERS] [THREADS]      (defaults 10000000 1000000 2)
+#   DIR=bench-work/gen50m benches/ingest.sh 50000000    (use an existing dataset folder)
+#   benches/ingest.sh edgelist [GRAPH] [THREADS]         (default bench-work/rmat20.el, 2):
+#       wall and peak RSS of `centrality --algo pagerank` and `communities --method leiden` on a
+#       plain undirected edge list (the whole process: parse, edge table, CSR, algorithm).
 #
-# Needs /usr/bin/time (GNU). Inputs go to bench-work/ (git-ignored).
+# Needs /usr/bin/time (GNU). Inputs go to bench-work/ (git-ignored). Run it under
+# `flock /work/bench.lock` on a shared machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = "edgelist" ]; then
+  GRAPH=${2:-bench-work/rmat20.el}
+  THREADS=${3:-2}
+  BIN=${KOLGRAPH_BIN:-${CARGO_TARGET_DIR:-target}/release/kolgraph}
+  OUT=$(mktemp -d)
+  for op in "centrality --algo pagerank" "communities --method leiden"; do
+    # shellcheck disable=SC2086
+    /usr/bin/time -v "$BIN" --threads "$THREADS" $op "$GRAPH" --undirected --no-progress \
+      --format csv -o "$OUT/out.csv" 2> "$OUT/err.txt" >/dev/null
+    wall=$(grep -o 'Elapsed (wall clock) time (h:mm:ss or m:ss): .*' "$OUT/err.txt" | awk '{print $NF}')
+    rss=$(grep -o 'Maximum resident set size (kbytes): [0-9]*' "$OUT/err.txt" | awk '{print $NF}')
+    printf '%-28s wall %8s  peak RSS %6d MiB\n' "${op%% *} ${op##* }" "$wall" $((rss / 1024))
+  done
+  rm -rf "$OUT"
+  exit 0
+fi
 ROWS=${1:-10000000}
 CUSTOMERS=${2:-1000000}
 THREADS=${3:-2}
 BIN=${KOLGRAPH_BIN:-${CARGO_TARGET_DIR:-target}/release/kolgraph}
 [ -x "$BIN" ] || cargo build --release
-DIR=bench-work/ingest-$ROWS
+DIR=${DIR:-bench-work/ingest-$ROWS}
 if [ ! -f "$DIR/interactions.csv" ]; then
   echo "generating $ROWS interactions, $CUSTOMERS customers into $DIR ..." >&2
   "$BIN" generate --customers "$CUSTOMERS" --interactions "$ROWS" --brands 20 --seed 1 --out "$DIR" -q >/dev/null
@@ -41,6 +62,7 @@ print(f"whole run wall / CPU        {wall_s:.2f} s / {user + sys_:.2f} s (user+s
 print(f"rows/s per CPU-second       {rows / (user + sys_) / 1e6:.2f} M (upper bound if the machine were idle)")
 print(f"peak RSS                    {rss / 1024:.0f} MiB")
 print(f"CSR bytes/edge (out+in)     {s['csr_bytes_per_edge']:.2f} incl. offsets, {s['csr_adjacency_bytes_per_edge']:.2f} adjacency only")
+print(f"edge table bytes/pair       {s.get('edge_store_bytes_per_pair', float('nan')):.2f} (all aggregated edge properties, offsets included)")
 print(f"rejected rows               {s['rejected']}")
 PY
 rm -rf "$OUT"

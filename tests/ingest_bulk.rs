@@ -224,3 +224,150 @@ fn closed_folder_rejects_in_line_order_and_same_result_for_any_threads() {
         ["", "instagram", "tiktok", "x"]
     );
 }
+
+// ---- Block-parallel table reader == sequential csv reader -------------------------------
+
+mod block_reader {
+    use kolgraph::error::RecordError;
+    use kolgraph::ingest::table::{read_table, read_table_par_sized, Row};
+    use proptest::prelude::*;
+    use std::path::Path;
+
+    const WANTED: [&[&str]; 3] = [&["a"], &["b"], &["c"]];
+
+    /// Everything a row shows to its callback.
+    fn view(row: &Row<'_>) -> String {
+        let mut s = format!("{}:", row.line);
+        for i in 0..WANTED.len() {
+            s.push_str(&format!("{:?}@{};", row.get(i), row.col(i)));
+        }
+        s.push_str(&format!("{:?}", row.extras()));
+        s
+    }
+
+    /// The callback also rejects some rows, so callback rejects interleave with reader rejects.
+    fn check(row: &Row<'_>) -> Result<(), RecordError> {
+        match row.get(0) {
+            Some(v) if v.contains('x') => Err(row.reject(Some(0), format!("has x (got {v:?})"))),
+            _ => Ok(()),
+        }
+    }
+
+    type Seen = (Vec<String>, Vec<String>, u64, u64);
+
+    fn sequential(path: &Path) -> Result<Seen, String> {
+        let mut rows = Vec::new();
+        let mut rej = Vec::new();
+        let c = read_table(path, &WANTED, &[0], &mut rej, |row| {
+            rows.push(view(row));
+            check(row)
+        })
+        .map_err(|e| e.to_string())?;
+        let rej = rej.iter().map(ToString::to_string).collect();
+        Ok((rows, rej, c.rows, c.rejected))
+    }
+
+    fn blocks(path: &Path, block: usize, batch: usize) -> Result<Seen, String> {
+        let mut rows = Vec::new();
+        let mut rej = Vec::new();
+        let c = read_table_par_sized(
+            path,
+            &WANTED,
+            &[0],
+            block,
+            batch,
+            Vec::new,
+            |st: &mut Vec<String>, row| {
+                st.push(view(row));
+                check(row)
+            },
+            |st, r| {
+                rows.extend(st);
+                rej.extend(r);
+            },
+        )
+        .map_err(|e| e.to_string())?;
+        // Callback and reader rejects reach the merge per block; callers restore line order.
+        rej.sort_by_key(|r| r.line);
+        let rej = rej.iter().map(ToString::to_string).collect();
+        Ok((rows, rej, c.rows, c.rejected))
+    }
+
+    fn same_for_all_sizes(name: &str, bytes: &[u8]) {
+        let d = tempfile::tempdir().expect("tmp");
+        let p = d.path().join(name);
+        std::fs::write(&p, bytes).expect("write");
+        let want = sequential(&p);
+        for (block, batch) in [(1, 1), (3, 8), (7, 20), (16, 64), (1 << 20, 16 << 20)] {
+            for k in [1, 2] {
+                let got = super::pool(k).install(|| blocks(&p, block, batch));
+                assert_eq!(got, want, "{name} block {block} batch {batch} threads {k}");
+            }
+        }
+    }
+
+    #[test]
+    fn plain_rows_with_bad_ones() {
+        let mut b = b"A,b,C,extra\n".to_vec();
+        for i in 0..200 {
+            match i % 13 {
+                3 => b.extend_from_slice(b"1,2\n"),
+                5 => b.extend_from_slice(b"x1,2,3,4\n"),
+                7 => b.extend_from_slice(b"a\xff,b,c,d\n"),
+                // A 2-byte character split by a delimiter: the joined fields are UTF-8.
+                9 => b.extend_from_slice(b"p\xc3,\xa9q,c,d\n"),
+                11 => b.extend_from_slice(" é , ,ü,v\n".as_bytes()),
+                _ => b.extend_from_slice(format!("{i},t{i},{},e{i}\n", i * 7).as_bytes()),
+            }
+        }
+        b.extend_from_slice(b"last,row,no,newline");
+        same_for_all_sizes("t.csv", &b);
+    }
+
+    #[test]
+    fn quotes_crlf_and_empty_lines_fall_back() {
+        let mut b = b"\xef\xbb\xbfa,b,c\n".to_vec();
+        for i in 0..60 {
+            b.extend_from_slice(format!("{i},{i},{i}\n").as_bytes());
+        }
+        b.extend_from_slice(b"\"q,1\",\"multi\nline\",3\n\n\n4,5,6\r\n7,8,9\n");
+        for i in 0..60 {
+            b.extend_from_slice(format!("{i},{i},{i}\n").as_bytes());
+        }
+        same_for_all_sizes("q.csv", &b);
+        let mut t = b"a\tb\tc\n".to_vec();
+        for i in 0..60 {
+            t.extend_from_slice(format!("\"{i}\t{i}\"\t{i}\n").as_bytes());
+        }
+        t.extend_from_slice(b"1\t2\n\n3\t4\t5\r\n6\t7\t8");
+        same_for_all_sizes("t.tsv", &t);
+        same_for_all_sizes("e.csv", b"");
+        same_for_all_sizes("h.csv", b"\na,b,c\n1,2,3\n");
+        same_for_all_sizes("n.csv", b"b,c\n1,2\n");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        /// Arbitrary bodies from an alphabet rich in separators, quotes, CR/LF and bad UTF-8.
+        #[test]
+        fn any_body_reads_the_same(
+            body in proptest::collection::vec(
+                prop::sample::select(vec![b'a', b'x', b' ', b',', b'\t', b'"', b'\n', b'\n', b'\r', 0xc3, 0xa9, 0xff, b'1']),
+                0..300),
+            tsv in any::<bool>(),
+            block in 1usize..40,
+            batch in 1usize..90,
+        ) {
+            let (name, head): (&str, &[u8]) = if tsv { ("p.tsv", b"a\tb\tc\n") } else { ("p.csv", b"a,b,c\n") };
+            let mut bytes = head.to_vec();
+            bytes.extend_from_slice(&body);
+            let d = tempfile::tempdir().expect("tmp");
+            let p = d.path().join(name);
+            std::fs::write(&p, &bytes).expect("write");
+            let want = sequential(&p);
+            let got = super::pool(2).install(|| blocks(&p, block, batch));
+            prop_assert_eq!(got, want);
+        }
+    }
+}

@@ -1,13 +1,16 @@
-//! The property graph: petgraph `StableDiGraph`-free plain `DiGraph` whose node index equals the CSR row.
+//! The property graph: nodes in a petgraph `DiGraph` whose node index equals the CSR row, edges in
+//! a columnar table ([`EdgeTable`]) sorted by (source, target).
 //!
 //! Nodes are never removed, so by petgraph's index contract `NodeIndex::index()` is stable and is the
 //! compact node id (`u32`) used by every algorithm. Parallel interactions between the same ordered pair
-//! are merged into one `EdgeData` (counts per kind, timestamps, sentiment).
+//! are merged into one `EdgeData` (counts per kind, timestamps, sentiment), stored column by column
+//! (see [`super::edges`] for the layout and its cost per pair).
 
+use super::edges::{EdgeTable, Layout, PlatMode, TableBuilder, TsMode};
 use super::model::{EdgeData, InteractionKind, NodeData, NodeKind};
-use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use petgraph::graph::{DiGraph, NodeIndex};
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// A fast non-cryptographic hasher for the id and edge maps (the FxHash scheme: rotate, xor,
@@ -188,14 +191,25 @@ impl IdMap {
 }
 
 /// Typed property graph with an id map from external ids to node indices.
+///
+/// Nodes live in a petgraph graph (node index = compact id); the aggregated interactions live
+/// in a columnar [`EdgeTable`] sorted by (source, target), plus a small staging map for pairs
+/// touched one at a time ([`PropertyGraph::edge_mut`], [`PropertyGraph::add_interaction`])
+/// until [`PropertyGraph::compact`] folds it into the table. Readers see both, merged, in
+/// (source, target) order.
 #[derive(Debug, Clone, Default)]
 pub struct PropertyGraph {
-    /// The petgraph graph; node weight = node properties, edge weight = aggregated interactions.
-    pub graph: DiGraph<NodeData, EdgeData, u32>,
+    /// The petgraph graph of nodes (node weight = node properties). Edges are not stored here
+    /// (see [`PropertyGraph::to_petgraph`] for an interop copy with edges).
+    pub graph: DiGraph<NodeData, (), u32>,
     /// External id → node index.
     ids: IdMap,
-    /// (source, target) → edge index, for merging parallel interactions.
-    edge_index: FastMap<(u32, u32), u32>,
+    /// The aggregated pairs, sorted by (source, target).
+    table: EdgeTable,
+    /// Pairs updated one at a time since the last `compact` (overrides the table's copy).
+    staged: BTreeMap<(u32, u32), EdgeData>,
+    /// Staged pairs that are not in the table.
+    staged_new: usize,
     /// Platform names, indexed by the bits of `EdgeData::platforms` (first 64 distinct platforms).
     pub platforms: Vec<String>,
 }
@@ -213,7 +227,7 @@ impl PropertyGraph {
 
     /// Number of distinct (source, target) pairs.
     pub fn edge_count(&self) -> usize {
-        self.graph.edge_count()
+        self.table.len() + self.staged_new
     }
 
     /// Node index of an external id.
@@ -256,6 +270,11 @@ impl PropertyGraph {
         v
     }
 
+    /// Reserve room for `n` more nodes.
+    pub fn reserve_nodes(&mut self, n: usize) {
+        self.graph.reserve_nodes(n);
+    }
+
     /// Register an alias (e.g. a platform handle) for an existing node.
     /// Returns false if the alias already maps to a different node.
     pub fn add_alias(&mut self, alias: &str, v: u32) -> bool {
@@ -280,29 +299,28 @@ impl PropertyGraph {
         1u64 << i.min(63)
     }
 
-    /// The aggregated edge for (s, t), created if missing.
-    pub fn edge_mut(&mut self, s: u32, t: u32) -> &mut EdgeData {
-        // Bulk ingest (`add_interaction_rows`) adds edges without the pair map; rebuild it on
-        // the first single-edge update so the map only costs memory when someone needs it.
-        if self.edge_index.len() != self.graph.edge_count() {
-            self.rebuild_edge_index();
+    /// The aggregated edge for (s, t), if any.
+    pub fn edge(&self, s: u32, t: u32) -> Option<EdgeData> {
+        if let Some(e) = self.staged.get(&(s, t)) {
+            return Some(e.clone());
         }
-        let e = match self.edge_index.get(&(s, t)) {
-            Some(&e) => e,
-            None => {
-                let e = self
-                    .graph
-                    .add_edge(
-                        NodeIndex::new(s as usize),
-                        NodeIndex::new(t as usize),
-                        EdgeData::default(),
-                    )
-                    .index() as u32;
-                self.edge_index.insert((s, t), e);
-                e
-            }
-        };
-        &mut self.graph[EdgeIndex::new(e as usize)]
+        self.table.find(s, t).map(|i| self.table.get(i))
+    }
+
+    /// The aggregated edge for (s, t), created if missing. The pair is staged (copied out of
+    /// the table if it is there) until the next [`compact`](PropertyGraph::compact).
+    pub fn edge_mut(&mut self, s: u32, t: u32) -> &mut EdgeData {
+        let table = &self.table;
+        let staged_new = &mut self.staged_new;
+        self.staged
+            .entry((s, t))
+            .or_insert_with(|| match table.find(s, t) {
+                Some(i) => table.get(i),
+                None => {
+                    *staged_new += 1;
+                    EdgeData::default()
+                }
+            })
     }
 
     /// Record one interaction row.
@@ -331,27 +349,39 @@ impl PropertyGraph {
         );
     }
 
-    fn rebuild_edge_index(&mut self) {
-        let mut map = FastMap::default();
-        map.reserve(self.graph.edge_count());
-        for (i, e) in self.graph.raw_edges().iter().enumerate() {
-            map.insert(
-                (e.source().index() as u32, e.target().index() as u32),
-                i as u32,
-            );
+    /// Fold the staged pairs into the columnar table (O(m) when anything is staged). Called
+    /// at the end of ingest; harmless to call again.
+    pub fn compact(&mut self) {
+        if self.staged.is_empty() {
+            return;
         }
-        self.edge_index = map;
+        let staged = std::mem::take(&mut self.staged);
+        let table = std::mem::take(&mut self.table);
+        self.staged_new = 0;
+        let layout = {
+            let a = Layout::covering(staged.values());
+            let mut b = table.layout();
+            if table.is_empty() {
+                b = a;
+            }
+            merge_layouts(a, b)
+        };
+        let mut out = TableBuilder::new(layout);
+        for (s, t, e) in MergeIter::new(&table, &staged) {
+            out.push(s, t, &e);
+        }
+        self.table = out.finish(self.node_count());
     }
 
     /// Record many interaction rows at once, exactly as calling [`add_interaction`] on each
-    /// row in slice order would (same edge order = first appearance of each pair, same
-    /// per-edge float sums in row order), but by sorting instead of one hash lookup per row:
-    /// rows are ordered by (source, target, row index) in parallel, each pair's rows are
-    /// folded in row order, and the edges are added in order of their first row.
+    /// row in slice order would (same per-edge float sums in row order), but by sorting
+    /// instead of one lookup per row: rows are ordered by (source, target, row index) in
+    /// parallel, each pair's rows are folded in row order, and the pairs are written straight
+    /// into the columnar table, chunk by chunk in parallel.
     /// `platform_bits[r.platform]` is the bit of a row's platform (see [`platform_bit`]).
     ///
     /// O(r log r) time, 16 bytes per row of scratch. Falls back to row-by-row when the graph
-    /// already has edges (the pair order would then depend on them).
+    /// already has edges.
     ///
     /// [`add_interaction`]: PropertyGraph::add_interaction
     /// [`platform_bit`]: PropertyGraph::platform_bit
@@ -368,7 +398,7 @@ impl PropertyGraph {
                 platform_bits.get(r.platform as usize).copied().unwrap_or(0)
             }
         };
-        if self.graph.edge_count() > 0 || u32::try_from(rows.len()).is_err() {
+        if self.edge_count() > 0 || u32::try_from(rows.len()).is_err() {
             for r in rows {
                 let bit = bit_of(r);
                 let e = self.edge_mut(r.s, r.t);
@@ -382,8 +412,37 @@ impl PropertyGraph {
                     half_life_secs,
                 );
             }
+            self.compact();
             return;
         }
+        if rows.is_empty() {
+            return;
+        }
+        // Which columns the table needs.
+        let (kinds, lo, hi, sentiment, plat) = rows
+            .par_iter()
+            .fold(
+                || (0u16, i64::MAX, i64::MIN, false, 0u64),
+                |(k, lo, hi, se, p), r| {
+                    let (lo, hi) = match r.timestamp() {
+                        Some(t) => (lo.min(t), hi.max(t)),
+                        None => (lo, hi),
+                    };
+                    (
+                        k | (1 << r.kind.min(15)),
+                        lo,
+                        hi,
+                        se || r.flags & ROW_HAS_SENTIMENT != 0,
+                        p | bit_of(r),
+                    )
+                },
+            )
+            .reduce(
+                || (0u16, i64::MAX, i64::MIN, false, 0u64),
+                |a, b| (a.0 | b.0, a.1.min(b.1), a.2.max(b.2), a.3 || b.3, a.4 | b.4),
+            );
+        let recency = half_life_secs.is_some() && lo <= hi;
+        let layout = Layout::from_summary(kinds, lo, hi, sentiment, recency, plat);
         let mut order: Vec<(u64, u32)> = rows
             .par_iter()
             .enumerate()
@@ -391,20 +450,28 @@ impl PropertyGraph {
             .collect();
         // Keys are unique (row index), so the unstable sort is deterministic.
         order.par_sort_unstable();
-        let mut starts: Vec<usize> = Vec::new();
-        for (i, w) in order.iter().enumerate() {
-            if i == 0 || order[i - 1].0 != w.0 {
-                starts.push(i);
+        // Chunks of about CHUNK rows, each ending at a pair boundary.
+        const CHUNK: usize = 1 << 16;
+        let mut bounds = vec![0usize];
+        while let Some(&last) = bounds.last() {
+            if last >= order.len() {
+                break;
             }
+            let mut end = (last + CHUNK).min(order.len());
+            while end < order.len() && order[end].0 == order[end - 1].0 {
+                end += 1;
+            }
+            bounds.push(end);
         }
-        starts.push(order.len());
-        let mut edges: Vec<(u32, EdgeData)> = starts
-            .par_windows(2)
-            .map(|g| {
-                let group = &order[g[0]..g[1]];
+        let fold_chunk = |w: &[usize]| {
+            let mut b = TableBuilder::new(layout);
+            let part = &order[w[0]..w[1]];
+            let mut i = 0;
+            while i < part.len() {
+                let key = part[i].0;
                 let mut e = EdgeData::default();
-                for &(_, i) in group {
-                    let r = &rows[i as usize];
+                while i < part.len() && part[i].0 == key {
+                    let r = &rows[part[i].1 as usize];
                     fold_row(
                         &mut e,
                         usize::from(r.kind),
@@ -414,33 +481,66 @@ impl PropertyGraph {
                         r.sentiment_value(),
                         half_life_secs,
                     );
+                    i += 1;
                 }
-                (group[0].1, e)
-            })
-            .collect();
-        drop(order);
-        drop(starts);
-        edges.par_sort_unstable_by_key(|&(first, _)| first);
-        self.graph.reserve_edges(edges.len());
-        for (first, e) in edges {
-            let r = &rows[first as usize];
-            self.graph.add_edge(
-                NodeIndex::new(r.s as usize),
-                NodeIndex::new(r.t as usize),
-                e,
-            );
+                b.push((key >> 32) as u32, key as u32, &e);
+            }
+            b
+        };
+        let mut out = TableBuilder::new(layout);
+        // A bounded number of chunks at a time, so the chunk copies never double the table.
+        let windows: Vec<&[usize]> = bounds.windows(2).collect();
+        for batch in windows.chunks(64) {
+            let parts: Vec<TableBuilder> = batch.par_iter().map(|w| fold_chunk(w)).collect();
+            for p in parts {
+                out.append(p);
+            }
         }
+        drop(order);
+        self.table = out.finish(self.node_count());
     }
 
-    /// Iterate edges as (source, target, data) in insertion order.
-    pub fn edges(&self) -> impl Iterator<Item = (u32, u32, &EdgeData)> + '_ {
-        self.graph.raw_edges().iter().map(|e| {
-            (
-                e.source().index() as u32,
-                e.target().index() as u32,
-                &e.weight,
-            )
-        })
+    /// Replace the edges by a finished table (rows must index existing nodes).
+    pub(crate) fn set_table(&mut self, table: EdgeTable) {
+        self.staged.clear();
+        self.staged_new = 0;
+        self.table = table;
+    }
+
+    /// The columnar edge table (without the staged pairs: call [`compact`] first when edges
+    /// were added one at a time).
+    ///
+    /// [`compact`]: PropertyGraph::compact
+    pub fn table(&self) -> &EdgeTable {
+        &self.table
+    }
+
+    /// True when pairs are staged outside the table.
+    pub fn has_staged(&self) -> bool {
+        !self.staged.is_empty()
+    }
+
+    /// Iterate edges as (source, target, data) in (source, target) order.
+    pub fn edges(&self) -> impl Iterator<Item = (u32, u32, EdgeData)> + '_ {
+        MergeIter::new(&self.table, &self.staged)
+    }
+
+    /// Bytes held by the edge table (staged pairs not counted).
+    pub fn edge_memory_bytes(&self) -> usize {
+        self.table.memory_bytes()
+    }
+
+    /// A petgraph copy with one edge per aggregated pair (for interop with petgraph
+    /// algorithms; O(n + m) memory, not for large graphs).
+    pub fn to_petgraph(&self) -> DiGraph<NodeData, EdgeData, u32> {
+        let mut g = DiGraph::with_capacity(self.node_count(), self.edge_count());
+        for v in self.graph.node_weights() {
+            g.add_node(v.clone());
+        }
+        for (s, t, e) in self.edges() {
+            g.add_edge(NodeIndex::new(s as usize), NodeIndex::new(t as usize), e);
+        }
+        g
     }
 
     /// Number of nodes of each kind: (customers, brands, staff).
@@ -454,5 +554,66 @@ impl PropertyGraph {
             }
         }
         c
+    }
+}
+
+/// The union of two layouts (columns present in either).
+fn merge_layouts(a: Layout, b: Layout) -> Layout {
+    let single_kind = match (a.single_kind, b.single_kind) {
+        (Some(x), Some(y)) if x == y => Some(x),
+        _ => None,
+    };
+    let ts = match (a.ts, b.ts) {
+        (TsMode::None, x) | (x, TsMode::None) => x,
+        (TsMode::Narrow(x), TsMode::Narrow(y)) if x == y => TsMode::Narrow(x),
+        // Different bases: the union range is not known here, so use the wide column.
+        _ => TsMode::Wide,
+    };
+    let platforms = match (a.platforms, b.platforms) {
+        (PlatMode::Wide, _) | (_, PlatMode::Wide) => PlatMode::Wide,
+        (PlatMode::Byte, _) | (_, PlatMode::Byte) => PlatMode::Byte,
+        _ => PlatMode::None,
+    };
+    Layout {
+        single_kind,
+        ts,
+        sentiment: a.sentiment || b.sentiment,
+        recency: a.recency || b.recency,
+        platforms,
+    }
+}
+
+/// The table and the staged pairs merged in (source, target) order; a staged pair replaces
+/// the table's copy.
+struct MergeIter<'a> {
+    table: std::iter::Peekable<super::edges::TableIter<'a>>,
+    staged: std::iter::Peekable<std::collections::btree_map::Iter<'a, (u32, u32), EdgeData>>,
+}
+
+impl<'a> MergeIter<'a> {
+    fn new(table: &'a EdgeTable, staged: &'a BTreeMap<(u32, u32), EdgeData>) -> Self {
+        MergeIter {
+            table: table.iter().peekable(),
+            staged: staged.iter().peekable(),
+        }
+    }
+}
+
+impl Iterator for MergeIter<'_> {
+    type Item = (u32, u32, EdgeData);
+    fn next(&mut self) -> Option<Self::Item> {
+        let a = self.table.peek().map(|x| (x.0, x.1));
+        let b = self.staged.peek().map(|x| *x.0);
+        match (a, b) {
+            (None, None) => None,
+            (Some(_), None) => self.table.next(),
+            (Some(ka), Some(kb)) if ka < kb => self.table.next(),
+            (ka, Some(kb)) => {
+                if ka == Some(kb) {
+                    self.table.next();
+                }
+                self.staged.next().map(|(k, e)| (k.0, k.1, e.clone()))
+            }
+        }
     }
 }

@@ -15,7 +15,7 @@
 //! a handle that is unique across platforms. Platform names are case-insensitive, handles
 //! are compared exactly (a leading `@` is ignored).
 
-use super::table::{read_table, Row};
+use super::table::{read_table, read_table_par, Row};
 use super::values::{bad_num, bad_ts, parse_finite, parse_ts};
 use super::{reader, Dataset, IngestOptions, IngestReport, InputFile};
 use crate::error::{Error, RecordError, Result};
@@ -117,6 +117,25 @@ fn handle_key(platform: &str, handle: &str) -> String {
         platform.trim().to_ascii_lowercase(),
         handle.trim().trim_start_matches('@')
     )
+}
+
+/// `handles[handle_key(platform, handle)]`, with the key built on the stack when it is short
+/// (one lookup per handle-named id: an allocation each was a tenth of the ingest time).
+fn get_handle(handles: &FastMap<String, u32>, platform: &str, handle: &str) -> Option<u32> {
+    let p = platform.trim();
+    let h = handle.trim().trim_start_matches('@');
+    let n = p.len() + 1 + h.len();
+    let mut buf = [0u8; 96];
+    if n <= buf.len() {
+        buf[..p.len()].copy_from_slice(p.as_bytes());
+        buf[..p.len()].make_ascii_lowercase();
+        buf[p.len()] = b':';
+        buf[p.len() + 1..n].copy_from_slice(h.as_bytes());
+        if let Ok(k) = std::str::from_utf8(&buf[..n]) {
+            return handles.get(k).copied();
+        }
+    }
+    handles.get(&handle_key(platform, handle)).copied()
 }
 
 impl<'o> Loader<'o> {
@@ -306,130 +325,119 @@ impl<'o> Loader<'o> {
         self.push_file(path, "identities", c.rows, c.rejected)
     }
 
-    /// Interaction rows are validated while reading (sequential: the CSV reader is), but ids
-    /// are resolved, duplicates counted and edges aggregated in bulk:
+    /// Interaction rows are parsed and validated in parallel blocks
+    /// ([`read_table_par`]); block results are merged in file order:
     /// * with a customer master list (`closed`), resolving never creates nodes, so ids are
-    ///   buffered and resolved in parallel batches; their rejects are merged back in line order;
-    /// * without one, ids are resolved (and new customers created) in row order, as always;
-    /// * duplicates are counted by sorting the row hashes, edges are built by
+    ///   resolved inside the parallel pass and each block brings finished rows;
+    /// * without one, blocks bring validated rows whose ids are then resolved (and new
+    ///   customers created) sequentially in row order, as always;
+    /// * platforms are interned per block and renumbered at the merge; rejects are put back in
+    ///   line order; duplicates are counted by sorting the row hashes, edges are built by
     ///   [`PropertyGraph::add_interaction_rows`] (sort by pair instead of a hash lookup per row).
     ///
     /// Every count, reject and edge is the same as handling the rows one by one.
     fn interactions(&mut self, path: &Path) -> Result<()> {
-        let mut rejects = Vec::new();
+        let mut rejects: Vec<RecordError> = Vec::new();
         let opts = self.opts;
-        let defer = self.closed;
         let mut acc = RowSink::default();
-        let mut pending = Pending::default();
         let file = path.display().to_string();
-        let c = read_table(
-            path,
-            &INTERACTION_COLUMNS,
-            &[0, 1, 2, 4],
-            &mut rejects,
-            |row| {
-                let src = need(row, 0, "source")?;
-                let dst = need(row, 1, "target")?;
-                let kind_s = need(row, 2, "kind")?;
-                let kind = parse_kind(kind_s).ok_or_else(|| {
-                    row.reject(
-                        Some(2),
-                        format!(
-                            "unknown interaction kind (got {kind_s:?}, expected {})",
-                            InteractionKind::VALID
-                        ),
-                    )
-                })?;
-                let platform = row.get(3);
-                let ts_s = need(row, 4, "timestamp")?;
-                let ts =
-                    parse_ts(ts_s).ok_or_else(|| row.reject(Some(4), bad_ts("timestamp", ts_s)))?;
-                let weight = match row.get(5) {
-                None => 1.0,
-                Some(s) => match parse_finite(s) {
-                    Ok(w) if w >= 0.0 => w,
-                    Ok(_) => {
-                        return Err(row.reject(
-                            Some(5),
-                            format!("negative weight (got {s:?}, expected a finite non-negative number)"),
-                        ))
+        let c = if self.closed {
+            let look = Lookup {
+                g: &self.g,
+                handles: &self.handles,
+                bare: &self.bare,
+            };
+            read_table_par(
+                path,
+                &INTERACTION_COLUMNS,
+                &[0, 1, 2, 4],
+                IxBlock::default,
+                |st: &mut IxBlock, row| {
+                    let (src, dst, f) = parse_interaction(row, &mut st.plats)?;
+                    let pl = st.plats.names.get(f.plat as usize).map(String::as_str);
+                    let s = look
+                        .get(src, pl)
+                        .ok_or_else(|| row.reject(Some(0), unknown_id(src)))?;
+                    let t = look
+                        .get(dst, pl)
+                        .ok_or_else(|| row.reject(Some(1), unknown_id(dst)))?;
+                    match RowSink::make(&st.plats.names, s, t, &f, opts) {
+                        Some((r, h)) => {
+                            st.rows.push(r);
+                            st.hashes.push(h);
+                        }
+                        None => st.outside += 1,
                     }
-                    Err(e) => {
-                        return Err(row.reject(
-                            Some(5),
-                            bad_num("weight", s, e, "a finite non-negative number"),
-                        ))
+                    Ok(())
+                },
+                |st, rej| {
+                    let map = acc.plats.intern_all(&st.plats);
+                    acc.rows.extend(st.rows.into_iter().map(|mut r| {
+                        if r.platform != NO_PLATFORM {
+                            r.platform = map[r.platform as usize];
+                        }
+                        r
+                    }));
+                    acc.hashes.extend(st.hashes);
+                    acc.outside += st.outside;
+                    rejects.extend(rej);
+                },
+            )?
+        } else {
+            read_table_par(
+                path,
+                &INTERACTION_COLUMNS,
+                &[0, 1, 2, 4],
+                IxBlock::default,
+                |st: &mut IxBlock, row| {
+                    let (src, dst, f) = parse_interaction(row, &mut st.plats)?;
+                    st.pending.cols = (row.col(0), row.col(1));
+                    st.pending.push(row.line, src, dst, f);
+                    Ok(())
+                },
+                |st, rej| {
+                    rejects.extend(rej);
+                    let map = acc.plats.intern_all(&st.plats);
+                    let p = st.pending;
+                    for (line, a, b, c, mut f) in p.items {
+                        if f.plat != NO_PLATFORM {
+                            f.plat = map[f.plat as usize];
+                        }
+                        let (src, dst) = (&p.ids[a..b], &p.ids[b..c]);
+                        let pl = acc.plats.names.get(f.plat as usize).map(String::as_str);
+                        let reject = |column: u64, id: &str| RecordError {
+                            file: file.clone(),
+                            line,
+                            column,
+                            message: unknown_id(id),
+                        };
+                        let Some(s) = self.resolve(src, pl, true) else {
+                            rejects.push(reject(p.cols.0, src));
+                            continue;
+                        };
+                        let Some(t) = self.resolve(dst, pl, true) else {
+                            rejects.push(reject(p.cols.1, dst));
+                            continue;
+                        };
+                        acc.accept(s, t, &f, opts);
                     }
                 },
-            };
-                let sentiment = match row.get(6) {
-                    None => None,
-                    Some(s) => match parse_finite(s) {
-                        Ok(x) if (-1.0..=1.0).contains(&x) => Some(x),
-                        Ok(_) => {
-                            return Err(row.reject(
-                                Some(6),
-                                format!(
-                                "sentiment out of range (got {s:?}, expected a number in [-1, 1])"
-                            ),
-                            ))
-                        }
-                        Err(e) => {
-                            return Err(row.reject(
-                                Some(6),
-                                bad_num("sentiment", s, e, "a number in [-1, 1]"),
-                            ))
-                        }
-                    },
-                };
-                let plat = platform.map_or(NO_PLATFORM, |p| acc.intern_platform(p));
-                let fields = Fields {
-                    kind,
-                    plat,
-                    ts,
-                    weight,
-                    sentiment,
-                };
-                if defer {
-                    pending.cols = (row.col(0), row.col(1));
-                    pending.push(row.line, src, dst, fields);
-                    if pending.items.len() >= RESOLVE_BATCH {
-                        let look = Lookup {
-                            g: &self.g,
-                            handles: &self.handles,
-                            bare: &self.bare,
-                        };
-                        pending.flush(&look, &file, opts, &mut acc);
-                    }
-                    return Ok(());
-                }
-                let s = self
-                    .resolve(src, platform, true)
-                    .ok_or_else(|| row.reject(Some(0), unknown_id(src)))?;
-                let t = self
-                    .resolve(dst, platform, true)
-                    .ok_or_else(|| row.reject(Some(1), unknown_id(dst)))?;
-                acc.accept(s, t, &fields, opts);
-                Ok(())
-            },
-        )?;
-        let look = Lookup {
-            g: &self.g,
-            handles: &self.handles,
-            bare: &self.bare,
+            )?
         };
-        pending.flush(&look, &file, opts, &mut acc);
-        let late = std::mem::take(&mut pending.rejects);
-        let rejected = c.rejected + late.len() as u64;
-        let rejects = merge_by_line(rejects, late);
-        drop(pending);
+        // Blocks deliver their rejects in order, but unknown-id rejects of the sequential
+        // resolution follow their block's reader rejects: restore line order (one per row).
+        rejects.sort_by_key(|r| r.line);
+        // Every reject of this file is in `rejects`, one per row.
+        let rejected = rejects.len() as u64;
+        debug_assert!(rejected >= c.rejected);
         let RowSink {
             rows,
             mut hashes,
             outside,
-            platforms,
+            plats,
             ..
         } = acc;
+        let platforms = plats.names;
         self.report.outside_window += outside;
         hashes.par_sort_unstable();
         let distinct = hashes
@@ -477,13 +485,21 @@ impl<'o> Loader<'o> {
     }
 
     fn transactions(&mut self, path: &Path) -> Result<()> {
+        // Rows only read the id maps, so whole blocks are parsed and resolved in parallel.
         let mut rejects = Vec::new();
-        let c = read_table(
+        let mut txs: Vec<Transaction> = Vec::new();
+        let look = Lookup {
+            g: &self.g,
+            handles: &self.handles,
+            bare: &self.bare,
+        };
+        let g = &self.g;
+        let c = read_table_par(
             path,
             &TRANSACTION_COLUMNS,
             &[0, 1, 2],
-            &mut rejects,
-            |row| {
+            Vec::new,
+            |st: &mut Vec<Transaction>, row| {
                 let cid = need(row, 0, "customer id")?;
                 let ts_s = need(row, 1, "timestamp")?;
                 let amount_s = need(row, 2, "amount")?;
@@ -506,8 +522,8 @@ impl<'o> Loader<'o> {
                         ))
                     }
                 };
-                let node = match self.resolve(cid, None, false) {
-                Some(v) if self.g.kind(v) == NodeKind::Customer => v,
+                let node = match look.get(cid, None) {
+                Some(v) if g.kind(v) == NodeKind::Customer => v,
                 _ => {
                     return Err(row.reject(
                         Some(0),
@@ -515,7 +531,7 @@ impl<'o> Loader<'o> {
                     ))
                 }
             };
-                self.transactions.push(Transaction {
+                st.push(Transaction {
                     node,
                     timestamp: ts,
                     amount,
@@ -524,7 +540,12 @@ impl<'o> Loader<'o> {
                 });
                 Ok(())
             },
+            |st, rej| {
+                txs.extend(st);
+                rejects.extend(rej);
+            },
         )?;
+        self.transactions.extend(txs);
         self.report.transactions += c.rows - c.rejected;
         self.report.rejects.extend(rejects);
         self.push_file(path, "transactions", c.rows, c.rejected)
@@ -565,6 +586,73 @@ fn need<'a>(row: &Row<'a>, i: usize, what: &str) -> std::result::Result<&'a str,
     })
 }
 
+/// Validate the value fields of one interaction row (ids are resolved by the caller).
+fn parse_interaction<'a>(
+    row: &Row<'a>,
+    plats: &mut Platforms,
+) -> std::result::Result<(&'a str, &'a str, Fields), RecordError> {
+    let src = need(row, 0, "source")?;
+    let dst = need(row, 1, "target")?;
+    let kind_s = need(row, 2, "kind")?;
+    let kind = parse_kind(kind_s).ok_or_else(|| {
+        row.reject(
+            Some(2),
+            format!(
+                "unknown interaction kind (got {kind_s:?}, expected {})",
+                InteractionKind::VALID
+            ),
+        )
+    })?;
+    let platform = row.get(3);
+    let ts_s = need(row, 4, "timestamp")?;
+    let ts = parse_ts(ts_s).ok_or_else(|| row.reject(Some(4), bad_ts("timestamp", ts_s)))?;
+    let weight = match row.get(5) {
+        None => 1.0,
+        Some(s) => match parse_finite(s) {
+            Ok(w) if w >= 0.0 => w,
+            Ok(_) => {
+                return Err(row.reject(
+                    Some(5),
+                    format!("negative weight (got {s:?}, expected a finite non-negative number)"),
+                ))
+            }
+            Err(e) => {
+                return Err(row.reject(
+                    Some(5),
+                    bad_num("weight", s, e, "a finite non-negative number"),
+                ))
+            }
+        },
+    };
+    let sentiment = match row.get(6) {
+        None => None,
+        Some(s) => match parse_finite(s) {
+            Ok(x) if (-1.0..=1.0).contains(&x) => Some(x),
+            Ok(_) => {
+                return Err(row.reject(
+                    Some(6),
+                    format!("sentiment out of range (got {s:?}, expected a number in [-1, 1])"),
+                ))
+            }
+            Err(e) => {
+                return Err(row.reject(Some(6), bad_num("sentiment", s, e, "a number in [-1, 1]")))
+            }
+        },
+    };
+    let plat = platform.map_or(NO_PLATFORM, |p| plats.intern(p));
+    Ok((
+        src,
+        dst,
+        Fields {
+            kind,
+            plat,
+            ts,
+            weight,
+            sentiment,
+        },
+    ))
+}
+
 fn parse_kind(s: &str) -> Option<InteractionKind> {
     // Exact lower-case spellings first: the common case costs one comparison chain.
     for k in InteractionKind::ALL {
@@ -603,9 +691,6 @@ fn row_hash(
     h
 }
 
-/// Rows buffered before their ids are resolved in parallel (bounds the id buffer).
-const RESOLVE_BATCH: usize = 1 << 18;
-
 /// The validated value fields of one interaction row.
 struct Fields {
     kind: InteractionKind,
@@ -615,34 +700,60 @@ struct Fields {
     sentiment: Option<f64>,
 }
 
-/// Accepted interaction rows, their duplicate-detection hashes and the platform table.
+/// Lower-cased platform names in order of first appearance, with their indices.
 #[derive(Default)]
-struct RowSink {
-    rows: Vec<InteractionRow>,
-    hashes: Vec<u64>,
-    outside: u64,
-    /// Lower-cased platform names in order of first appearance in valid rows.
-    platforms: Vec<String>,
-    platform_ids: FastMap<String, u32>,
+struct Platforms {
+    names: Vec<String>,
+    ids: FastMap<String, u32>,
 }
 
-impl RowSink {
-    fn intern_platform(&mut self, p: &str) -> u32 {
+impl Platforms {
+    fn intern(&mut self, p: &str) -> u32 {
         // Lower-case only when needed: most exports already are.
         let lower: std::borrow::Cow<'_, str> = if p.bytes().any(|b| b.is_ascii_uppercase()) {
             std::borrow::Cow::Owned(p.to_ascii_lowercase())
         } else {
             std::borrow::Cow::Borrowed(p)
         };
-        if let Some(&i) = self.platform_ids.get(lower.as_ref()) {
+        if let Some(&i) = self.ids.get(lower.as_ref()) {
             return i;
         }
-        let i = self.platforms.len() as u32;
-        self.platforms.push(lower.to_string());
-        self.platform_ids.insert(lower.into_owned(), i);
+        let i = self.names.len() as u32;
+        self.names.push(lower.to_string());
+        self.ids.insert(lower.into_owned(), i);
         i
     }
 
+    /// Intern a block's table (in its order of first appearance); returns local → global.
+    fn intern_all(&mut self, local: &Platforms) -> Vec<u32> {
+        local.names.iter().map(|n| self.intern(n)).collect()
+    }
+}
+
+/// What one parallel block of interaction rows brings to the merge.
+#[derive(Default)]
+struct IxBlock {
+    /// Platforms of this block (rows and fields refer to these local indices).
+    plats: Platforms,
+    /// Resolved rows (closed id space).
+    rows: Vec<InteractionRow>,
+    hashes: Vec<u64>,
+    outside: u64,
+    /// Validated rows waiting for sequential resolution (open id space).
+    pending: Pending,
+}
+
+/// Accepted interaction rows, their duplicate-detection hashes and the platform table.
+#[derive(Default)]
+struct RowSink {
+    rows: Vec<InteractionRow>,
+    hashes: Vec<u64>,
+    outside: u64,
+    /// Platforms in order of first appearance in valid rows.
+    plats: Platforms,
+}
+
+impl RowSink {
     /// Build the stored row (None when outside the time window) and its hash.
     fn make(
         platforms: &[String],
@@ -675,7 +786,7 @@ impl RowSink {
     }
 
     fn accept(&mut self, s: u32, t: u32, f: &Fields, opts: &IngestOptions) {
-        match Self::make(&self.platforms, s, t, f, opts) {
+        match Self::make(&self.plats.names, s, t, f, opts) {
             Some((row, h)) => {
                 self.rows.push(row);
                 self.hashes.push(h);
@@ -701,12 +812,12 @@ impl Lookup<'_> {
         if !self.handles.is_empty() {
             let h = id.trim_start_matches('@');
             if let Some((p, rest)) = h.split_once(':') {
-                if let Some(&v) = self.handles.get(&handle_key(p, rest)) {
+                if let Some(v) = get_handle(self.handles, p, rest) {
                     return Some(v);
                 }
             }
             if let Some(p) = platform {
-                if let Some(&v) = self.handles.get(&handle_key(p, h)) {
+                if let Some(v) = get_handle(self.handles, p, h) {
                     return Some(v);
                 }
             }
@@ -718,7 +829,7 @@ impl Lookup<'_> {
     }
 }
 
-/// Interaction rows whose ids wait for parallel resolution.
+/// Validated interaction rows whose ids wait for sequential resolution.
 #[derive(Default)]
 struct Pending {
     /// Source and target ids, back to back.
@@ -726,8 +837,6 @@ struct Pending {
     items: Vec<(u64, usize, usize, usize, Fields)>,
     /// 1-based columns of source and target (for rejects).
     cols: (u64, u64),
-    /// Unknown-id rejects, in line order.
-    rejects: Vec<RecordError>,
 }
 
 impl Pending {
@@ -738,61 +847,6 @@ impl Pending {
         self.ids.push_str(dst);
         self.items.push((line, a, b, self.ids.len(), f));
     }
-
-    fn flush(&mut self, look: &Lookup<'_>, file: &str, opts: &IngestOptions, acc: &mut RowSink) {
-        let ids = self.ids.as_str();
-        let cols = self.cols;
-        let platforms = &acc.platforms;
-        let out: Vec<std::result::Result<Option<(InteractionRow, u64)>, RecordError>> = self
-            .items
-            .par_iter()
-            .map(|(line, a, b, c, f)| {
-                let (src, dst) = (&ids[*a..*b], &ids[*b..*c]);
-                let pl = platforms.get(f.plat as usize).map(String::as_str);
-                let reject = |column: u64, id: &str| RecordError {
-                    file: file.to_string(),
-                    line: *line,
-                    column,
-                    message: unknown_id(id),
-                };
-                let s = look.get(src, pl).ok_or_else(|| reject(cols.0, src))?;
-                let t = look.get(dst, pl).ok_or_else(|| reject(cols.1, dst))?;
-                Ok(RowSink::make(platforms, s, t, f, opts))
-            })
-            .collect();
-        for r in out {
-            match r {
-                Ok(Some((row, h))) => {
-                    acc.rows.push(row);
-                    acc.hashes.push(h);
-                }
-                Ok(None) => acc.outside += 1,
-                Err(e) => self.rejects.push(e),
-            }
-        }
-        self.items.clear();
-        self.ids.clear();
-    }
-}
-
-/// Merge two reject lists that are each in line order (one reject per row at most).
-fn merge_by_line(a: Vec<RecordError>, b: Vec<RecordError>) -> Vec<RecordError> {
-    if b.is_empty() {
-        return a;
-    }
-    if a.is_empty() {
-        return b;
-    }
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let mut b = b.into_iter().peekable();
-    for x in a {
-        while let Some(y) = b.next_if(|y| y.line < x.line) {
-            out.push(y);
-        }
-        out.push(x);
-    }
-    out.extend(b);
-    out
 }
 
 /// Load a dataset folder.

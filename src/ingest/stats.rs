@@ -92,6 +92,10 @@ pub struct DatasetStats {
     pub csr_bytes_per_edge: f64,
     /// CSR bytes per directed edge for the adjacency arrays alone (targets + weights, both directions).
     pub csr_adjacency_bytes_per_edge: f64,
+    /// Bytes of the property graph's columnar edge table (all aggregated edge properties).
+    pub edge_store_bytes: u64,
+    /// Edge-table bytes per distinct (source, target) pair, row offsets included.
+    pub edge_store_bytes_per_pair: f64,
 }
 
 fn find(p: &mut [u32], mut x: u32) -> u32 {
@@ -204,6 +208,12 @@ pub fn compute(ds: &Dataset) -> DatasetStats {
         csr_bytes: bytes,
         csr_bytes_per_edge: if m > 0 { bytes as f64 / m as f64 } else { 0.0 },
         csr_adjacency_bytes_per_edge: if m > 0 { adj as f64 / m as f64 } else { 0.0 },
+        edge_store_bytes: g.edge_memory_bytes() as u64,
+        edge_store_bytes_per_pair: if g.edge_count() > 0 {
+            g.edge_memory_bytes() as f64 / g.edge_count() as f64
+        } else {
+            0.0
+        },
     }
 }
 

@@ -12,7 +12,10 @@
 
 use super::reader;
 use crate::error::{Error, RecordError, Result};
+use rayon::prelude::*;
+use std::io::{BufRead, Read};
 use std::path::Path;
+use std::sync::mpsc::{sync_channel, Receiver};
 
 /// Input syntax of a table file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,6 +62,18 @@ enum RowInner<'a> {
         vals: &'a [Option<String>],
         extras: &'a [(String, String)],
     },
+    /// One unquoted line split by the block parser: field `c` is `bytes[fields[c].0..fields[c].1]`.
+    Line {
+        bytes: &'a [u8],
+        fields: &'a [(usize, usize)],
+        map: &'a [Option<usize>],
+        header: &'a [String],
+    },
+}
+
+fn line_field<'a>(bytes: &'a [u8], fields: &[(usize, usize)], c: usize) -> Option<&'a [u8]> {
+    let &(a, b) = fields.get(c)?;
+    bytes.get(a..b)
 }
 
 impl<'a> Row<'a> {
@@ -73,6 +88,9 @@ impl<'a> Row<'a> {
                 std::str::from_utf8(b).unwrap_or("\u{FFFD}")
             }
             RowInner::Json { vals, .. } => vals[i].as_deref()?,
+            RowInner::Line {
+                bytes, fields, map, ..
+            } => std::str::from_utf8(line_field(bytes, fields, map[i]?)?).unwrap_or("\u{FFFD}"),
         };
         let t = s.trim();
         (!t.is_empty()).then_some(t)
@@ -81,7 +99,9 @@ impl<'a> Row<'a> {
     /// 1-based column number of wanted column `i` (for error messages).
     pub fn col(&self, i: usize) -> u64 {
         match &self.inner {
-            RowInner::Rec { map, .. } => map[i].map_or(0, |c| c as u64 + 1),
+            RowInner::Rec { map, .. } | RowInner::Line { map, .. } => {
+                map[i].map_or(0, |c| c as u64 + 1)
+            }
             RowInner::Json { .. } => i as u64 + 1,
         }
     }
@@ -96,6 +116,22 @@ impl<'a> Row<'a> {
                 .filter(|(c, _)| !map.contains(&Some(*c)))
                 .filter_map(|(c, name)| {
                     let v = std::str::from_utf8(rec.get(c)?).ok()?.trim();
+                    (!v.is_empty()).then_some((name.as_str(), v))
+                })
+                .collect(),
+            RowInner::Line {
+                bytes,
+                fields,
+                map,
+                header,
+            } => header
+                .iter()
+                .enumerate()
+                .filter(|(c, _)| !map.contains(&Some(*c)))
+                .filter_map(|(c, name)| {
+                    let v = std::str::from_utf8(line_field(bytes, fields, c)?)
+                        .ok()?
+                        .trim();
                     (!v.is_empty()).then_some((name.as_str(), v))
                 })
                 .collect(),
@@ -194,6 +230,17 @@ fn missing_column(
     })
 }
 
+fn csv_reader<R: std::io::Read>(r: R, delim: u8) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .delimiter(delim)
+        .has_headers(false)
+        .flexible(true)
+        // TSV exports rarely quote; a stray quote must not swallow the rest of the file.
+        .quoting(delim != b'\t')
+        .buffer_capacity(1 << 20)
+        .from_reader(r)
+}
+
 fn read_delimited(
     r: Box<dyn std::io::BufRead + Send>,
     file: &str,
@@ -203,14 +250,7 @@ fn read_delimited(
     rejects: &mut Vec<RecordError>,
     f: &mut dyn FnMut(&Row<'_>) -> std::result::Result<(), RecordError>,
 ) -> Result<TableCounts> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(delim)
-        .has_headers(false)
-        .flexible(true)
-        // TSV exports rarely quote; a stray quote must not swallow the rest of the file.
-        .quoting(delim != b'\t')
-        .buffer_capacity(1 << 20)
-        .from_reader(r);
+    let mut rdr = csv_reader(r, delim);
     let mut counts = TableCounts::default();
     let mut rec = csv::ByteRecord::new();
     // Header.
@@ -224,8 +264,16 @@ fn read_delimited(
         }
         return Ok(counts);
     }
-    let header: Vec<String> = rec
-        .iter()
+    let header = header_names(rec.iter());
+    let map = header_map(&header, wanted);
+    check_required(file, &header, &map, wanted, required)?;
+    read_records(&mut rdr, file, &header, &map, 0, &mut counts, rejects, f)?;
+    Ok(counts)
+}
+
+/// Header names as matched: trimmed, lower-cased, a UTF-8 byte-order mark dropped.
+fn header_names<'b>(fields: impl Iterator<Item = &'b [u8]>) -> Vec<String> {
+    fields
         .enumerate()
         .map(|(i, b)| {
             let s = String::from_utf8_lossy(b);
@@ -236,22 +284,56 @@ fn read_delimited(
             };
             s.trim().to_ascii_lowercase()
         })
-        .collect();
-    let map: Vec<Option<usize>> = wanted
+        .collect()
+}
+
+fn header_map(header: &[String], wanted: &[&[&str]]) -> Vec<Option<usize>> {
+    wanted
         .iter()
         .map(|aliases| header.iter().position(|h| aliases.contains(&h.as_str())))
-        .collect();
+        .collect()
+}
+
+fn check_required(
+    file: &str,
+    header: &[String],
+    map: &[Option<usize>],
+    wanted: &[&[&str]],
+    required: &[usize],
+) -> Result<()> {
     for &i in required {
         if map[i].is_none() {
-            return Err(missing_column(
-                file,
-                wanted[i][0],
-                &header,
-                wanted,
-                required,
-            ));
+            return Err(missing_column(file, wanted[i][0], header, wanted, required));
         }
     }
+    Ok(())
+}
+
+fn wrong_columns(got: usize, expected: usize) -> String {
+    format!("wrong number of columns (got {got}, expected {expected} as in the header)")
+}
+
+fn bad_utf8(field: &[u8], at: usize) -> String {
+    format!(
+        "invalid UTF-8 (got {:?}, expected UTF-8 text; bad byte at offset {at})",
+        String::from_utf8_lossy(field)
+    )
+}
+
+/// The data records of a delimited file after its header; `line0` is added to the reader's
+/// line numbers (lines consumed before this reader started).
+#[allow(clippy::too_many_arguments)]
+fn read_records<R: std::io::Read>(
+    rdr: &mut csv::Reader<R>,
+    file: &str,
+    header: &[String],
+    map: &[Option<usize>],
+    line0: u64,
+    counts: &mut TableCounts,
+    rejects: &mut Vec<RecordError>,
+    f: &mut dyn FnMut(&Row<'_>) -> std::result::Result<(), RecordError>,
+) -> Result<()> {
+    let mut rec = csv::ByteRecord::new();
     loop {
         match rdr.read_byte_record(&mut rec) {
             Ok(false) => break,
@@ -264,7 +346,7 @@ fn read_delimited(
                 counts.rejected += 1;
                 rejects.push(RecordError {
                     file: file.to_string(),
-                    line: e.position().map_or(0, |p| p.line()),
+                    line: e.position().map_or(0, |p| p.line() + line0),
                     column: 0,
                     message: format!("unreadable row ({e})"),
                 });
@@ -272,7 +354,7 @@ fn read_delimited(
             }
         }
         counts.rows += 1;
-        let line = rec.position().map_or(0, |p| p.line());
+        let line = rec.position().map_or(0, |p| p.line() + line0);
         let reject0 = |column: u64, message: String| RecordError {
             file: file.to_string(),
             line,
@@ -281,14 +363,7 @@ fn read_delimited(
         };
         if rec.len() != header.len() {
             counts.rejected += 1;
-            rejects.push(reject0(
-                0,
-                format!(
-                    "wrong number of columns (got {}, expected {} as in the header)",
-                    rec.len(),
-                    header.len()
-                ),
-            ));
+            rejects.push(reject0(0, wrong_columns(rec.len(), header.len())));
             continue;
         }
         if std::str::from_utf8(rec.as_slice()).is_err() {
@@ -300,10 +375,7 @@ fn read_delimited(
             counts.rejected += 1;
             rejects.push(reject0(
                 c as u64 + 1,
-                format!(
-                    "invalid UTF-8 (got {:?}, expected UTF-8 text; bad byte at offset {at})",
-                    String::from_utf8_lossy(rec.get(c).unwrap_or_default())
-                ),
+                bad_utf8(rec.get(c).unwrap_or_default(), at),
             ));
             continue;
         }
@@ -311,8 +383,8 @@ fn read_delimited(
             line,
             inner: RowInner::Rec {
                 rec: &rec,
-                map: &map,
-                header: &header,
+                map,
+                header,
             },
             file,
         };
@@ -321,7 +393,7 @@ fn read_delimited(
             rejects.push(e);
         }
     }
-    Ok(counts)
+    Ok(())
 }
 
 fn read_jsonl(
@@ -449,5 +521,394 @@ fn shorten(s: &str) -> String {
         format!("{t}...")
     } else {
         s.to_string()
+    }
+}
+
+/// Default bytes per parallel parse block.
+pub const PAR_BLOCK: usize = 1 << 20;
+/// Default bytes per batch handed from the reader thread (a multiple of blocks).
+pub const PAR_BATCH: usize = 16 << 20;
+/// Rows per state flush on the sequential fallback path (bounds its buffers).
+const SEQ_FLUSH: u64 = 1 << 18;
+
+/// Read every row of a table file in parallel blocks.
+///
+/// CSV/TSV data lines are parsed by rayon in blocks of about [`PAR_BLOCK`] bytes that start at
+/// line starts; each block gets its own state from `new_state`, runs `row_fn` on its rows in
+/// order, and `merge` receives the states in file order together with the block's rejects
+/// (reader rejects and `row_fn` errors, in line order). A reader thread reads (and gunzips) the
+/// next batch while the current one is parsed.
+///
+/// The block parser handles the plain layout only: a line that holds a `"` (CSV), a `\r`, or
+/// an empty line sends that block and everything after it to the sequential `csv` reader (a
+/// quoted field may hold a newline, so no later line start can be trusted); JSONL is read
+/// sequentially. Either way rows, line numbers, rejects and their messages are exactly those of
+/// [`read_table`], and states still reach `merge` in order (every [`SEQ_FLUSH`] rows).
+///
+/// # Errors
+/// As [`read_table`].
+pub fn read_table_par<S: Send>(
+    path: &Path,
+    wanted: &[&[&str]],
+    required: &[usize],
+    new_state: impl Fn() -> S + Sync,
+    row_fn: impl Fn(&mut S, &Row<'_>) -> std::result::Result<(), RecordError> + Sync,
+    merge: impl FnMut(S, Vec<RecordError>),
+) -> Result<TableCounts> {
+    read_table_par_sized(
+        path, wanted, required, PAR_BLOCK, PAR_BATCH, new_state, row_fn, merge,
+    )
+}
+
+/// [`read_table_par`] with explicit block and batch sizes (tests use tiny ones so that every
+/// boundary case is crossed).
+///
+/// # Errors
+/// As [`read_table`].
+#[allow(clippy::too_many_arguments)]
+pub fn read_table_par_sized<S: Send>(
+    path: &Path,
+    wanted: &[&[&str]],
+    required: &[usize],
+    block: usize,
+    batch: usize,
+    new_state: impl Fn() -> S + Sync,
+    row_fn: impl Fn(&mut S, &Row<'_>) -> std::result::Result<(), RecordError> + Sync,
+    mut merge: impl FnMut(S, Vec<RecordError>),
+) -> Result<TableCounts> {
+    let file = path.display().to_string();
+    let format = Format::from_path(path).unwrap_or(Format::Csv);
+    let mut r = reader::open(path)?;
+    // Sequential path for a whole reader: one state, flushed every SEQ_FLUSH rows.
+    let sequential = |r: Box<dyn BufRead + Send>,
+                      merge: &mut dyn FnMut(S, Vec<RecordError>)|
+     -> Result<TableCounts> {
+        let mut st = new_state();
+        let mut rej = Vec::new();
+        let mut n = 0u64;
+        let mut f = |row: &Row<'_>| {
+            let res = row_fn(&mut st, row);
+            n += 1;
+            if n % SEQ_FLUSH == 0 {
+                merge(std::mem::replace(&mut st, new_state()), Vec::new());
+            }
+            res
+        };
+        let c = match format {
+            Format::Jsonl => read_jsonl(r, &file, path, wanted, required, &mut rej, &mut f)?,
+            Format::Csv | Format::Tsv => read_delimited(
+                r,
+                &file,
+                if format == Format::Tsv { b'\t' } else { b',' },
+                wanted,
+                required,
+                &mut rej,
+                &mut f,
+            )?,
+        };
+        merge(st, rej);
+        Ok(c)
+    };
+    if format == Format::Jsonl {
+        return sequential(r, &mut merge);
+    }
+    let delim = if format == Format::Tsv { b'\t' } else { b',' };
+    let quoting = delim != b'\t';
+    let mut first = Vec::new();
+    r.read_until(b'\n', &mut first)
+        .map_err(|e| Error::io("reading", path, e))?;
+    let head = first.strip_suffix(b"\n").unwrap_or(&first);
+    if head.is_empty() || head.iter().any(|&c| c == b'\r' || (quoting && c == b'"')) {
+        // Empty file, leading empty line or a quoted/CR header: the csv reader decides.
+        let chained = std::io::Cursor::new(first).chain(r);
+        return sequential(Box::new(std::io::BufReader::new(chained)), &mut merge);
+    }
+    let header = header_names(head.split(|&c| c == delim));
+    let map = header_map(&header, wanted);
+    check_required(&file, &header, &map, wanted, required)?;
+    let ctx = BlockCtx {
+        file: &file,
+        delim,
+        quoting,
+        header: &header,
+        map: &map,
+    };
+    let batch = batch.max(1);
+    let block = block.max(1);
+    std::thread::scope(|sc| -> Result<TableCounts> {
+        let (tx, rx) = sync_channel::<std::io::Result<Vec<u8>>>(1);
+        sc.spawn(move || read_batches(r, batch, &tx));
+        let mut counts = TableCounts::default();
+        // Lines consumed before the current batch (the header is line 1).
+        let mut line0 = 1u64;
+        while let Ok(buf) = rx.recv() {
+            let buf = buf.map_err(|e| Error::io("reading", path, e))?;
+            let blocks = split_blocks(&buf, block);
+            let newlines: Vec<u64> = blocks
+                .par_iter()
+                .map(|&(a, b)| buf[a..b].iter().filter(|&&c| c == b'\n').count() as u64)
+                .collect();
+            let mut starts = Vec::with_capacity(blocks.len());
+            let mut l = line0;
+            for n in &newlines {
+                starts.push(l + 1);
+                l += n;
+            }
+            let outs: Vec<Option<BlockOut<S>>> = blocks
+                .par_iter()
+                .zip(starts.par_iter())
+                .map(|(&(a, b), &start)| parse_block(&ctx, &buf[a..b], start, &new_state, &row_fn))
+                .collect();
+            for (i, out) in outs.into_iter().enumerate() {
+                match out {
+                    Some(o) => {
+                        counts.rows += o.rows;
+                        counts.rejected += o.rejected;
+                        merge(o.state, o.rejects);
+                        line0 += newlines[i];
+                    }
+                    None => {
+                        // From this block on, the csv reader (same line numbering).
+                        let rest = ChannelReader {
+                            cur: buf[blocks[i].0..].to_vec(),
+                            pos: 0,
+                            rx: &rx,
+                        };
+                        let mut rdr = csv_reader(rest, delim);
+                        let mut st = new_state();
+                        let mut rej = Vec::new();
+                        let mut n = 0u64;
+                        let mut f = |row: &Row<'_>| {
+                            let res = row_fn(&mut st, row);
+                            n += 1;
+                            if n % SEQ_FLUSH == 0 {
+                                merge(std::mem::replace(&mut st, new_state()), Vec::new());
+                            }
+                            res
+                        };
+                        read_records(
+                            &mut rdr,
+                            &file,
+                            &header,
+                            &map,
+                            line0,
+                            &mut counts,
+                            &mut rej,
+                            &mut f,
+                        )?;
+                        merge(st, rej);
+                        return Ok(counts);
+                    }
+                }
+            }
+        }
+        Ok(counts)
+    })
+}
+
+/// What the block parser needs to know about the file.
+struct BlockCtx<'a> {
+    file: &'a str,
+    delim: u8,
+    quoting: bool,
+    header: &'a [String],
+    map: &'a [Option<usize>],
+}
+
+struct BlockOut<S> {
+    state: S,
+    rejects: Vec<RecordError>,
+    rows: u64,
+    rejected: u64,
+}
+
+/// Parse one block of whole lines starting at physical line `line`; None when the block needs
+/// the csv reader (a quote, a CR or an empty line).
+fn parse_block<S>(
+    ctx: &BlockCtx<'_>,
+    bytes: &[u8],
+    mut line: u64,
+    new_state: &impl Fn() -> S,
+    row_fn: &impl Fn(&mut S, &Row<'_>) -> std::result::Result<(), RecordError>,
+) -> Option<BlockOut<S>> {
+    let mut out = BlockOut {
+        state: new_state(),
+        rejects: Vec::new(),
+        rows: 0,
+        rejected: 0,
+    };
+    let mut fields: Vec<(usize, usize)> = Vec::with_capacity(ctx.header.len() + 1);
+    let mut joined = Vec::new();
+    let mut pos = 0;
+    while pos < bytes.len() {
+        // One line: split at delimiters, stop at '\n'.
+        fields.clear();
+        let start = pos;
+        let mut a = pos;
+        let mut end = bytes.len();
+        while pos < bytes.len() {
+            let c = bytes[pos];
+            if c == b'\n' {
+                end = pos;
+                break;
+            }
+            if c == ctx.delim {
+                fields.push((a - start, pos - start));
+                a = pos + 1;
+            } else if c == b'\r' || (ctx.quoting && c == b'"') {
+                return None;
+            }
+            pos += 1;
+        }
+        if end == start {
+            // csv skips empty lines but numbers the next record from the first of them.
+            return None;
+        }
+        fields.push((a - start, end - start));
+        pos = end + 1;
+        let text = &bytes[start..end];
+        out.rows += 1;
+        let reject0 = |column: u64, message: String| RecordError {
+            file: ctx.file.to_string(),
+            line,
+            column,
+            message,
+        };
+        if fields.len() != ctx.header.len() {
+            out.rejected += 1;
+            out.rejects
+                .push(reject0(0, wrong_columns(fields.len(), ctx.header.len())));
+            line += 1;
+            continue;
+        }
+        if std::str::from_utf8(text).is_err() {
+            // As the csv path: the fields' bytes joined without delimiters must be UTF-8.
+            joined.clear();
+            for &(x, y) in &fields {
+                joined.extend_from_slice(&text[x..y]);
+            }
+            if std::str::from_utf8(&joined).is_err() {
+                let (c, at) = fields
+                    .iter()
+                    .enumerate()
+                    .find_map(|(c, &(x, y))| {
+                        std::str::from_utf8(&text[x..y])
+                            .err()
+                            .map(|e| (c, e.valid_up_to()))
+                    })
+                    .unwrap_or((0, 0));
+                let (x, y) = fields[c];
+                out.rejected += 1;
+                out.rejects
+                    .push(reject0(c as u64 + 1, bad_utf8(&text[x..y], at)));
+                line += 1;
+                continue;
+            }
+        }
+        let row = Row {
+            line,
+            inner: RowInner::Line {
+                bytes: text,
+                fields: &fields,
+                map: ctx.map,
+                header: ctx.header,
+            },
+            file: ctx.file,
+        };
+        if let Err(e) = row_fn(&mut out.state, &row) {
+            out.rejected += 1;
+            out.rejects.push(e);
+        }
+        line += 1;
+    }
+    Some(out)
+}
+
+/// Block bounds of about `block` bytes, each ending just after a '\n' (or at the end).
+fn split_blocks(buf: &[u8], block: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::with_capacity(buf.len() / block + 1);
+    let mut a = 0;
+    while a < buf.len() {
+        let want = (a + block).min(buf.len());
+        let b = match buf[want - 1..].iter().position(|&c| c == b'\n') {
+            Some(i) => want + i,
+            None => buf.len(),
+        };
+        out.push((a, b));
+        a = b;
+    }
+    out
+}
+
+/// Reader thread: batches of about `batch` bytes that end after a '\n' (the last one may not).
+fn read_batches(
+    mut r: Box<dyn BufRead + Send>,
+    batch: usize,
+    tx: &std::sync::mpsc::SyncSender<std::io::Result<Vec<u8>>>,
+) {
+    let mut carry: Vec<u8> = Vec::new();
+    loop {
+        let mut buf = std::mem::take(&mut carry);
+        // `batch` new bytes after the carried partial line (which may itself be long).
+        let target = buf.len() + batch;
+        buf.reserve(batch + (1 << 16));
+        let mut eof = false;
+        while buf.len() < target {
+            let want = (target - buf.len()) as u64;
+            match r.by_ref().take(want).read_to_end(&mut buf) {
+                Ok(0) => {
+                    eof = true;
+                    break;
+                }
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    let _ = tx.send(Err(e));
+                    return;
+                }
+            }
+        }
+        if eof {
+            if !buf.is_empty() {
+                let _ = tx.send(Ok(buf));
+            }
+            return;
+        }
+        match buf.iter().rposition(|&c| c == b'\n') {
+            Some(i) => {
+                carry = buf.split_off(i + 1);
+                if tx.send(Ok(buf)).is_err() {
+                    return;
+                }
+            }
+            // One line longer than a batch: keep reading it.
+            None => carry = buf,
+        }
+    }
+}
+
+/// The rest of the batches as one byte stream (for the sequential fallback).
+struct ChannelReader<'a> {
+    cur: Vec<u8>,
+    pos: usize,
+    rx: &'a Receiver<std::io::Result<Vec<u8>>>,
+}
+
+impl Read for ChannelReader<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        while self.pos == self.cur.len() {
+            match self.rx.recv() {
+                Ok(Ok(b)) => {
+                    self.cur = b;
+                    self.pos = 0;
+                }
+                Ok(Err(e)) => return Err(e),
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = out.len().min(self.cur.len() - self.pos);
+        out[..n].copy_from_slice(&self.cur[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
     }
 }

@@ -35,7 +35,7 @@ use super::bolt::{self, Row};
 use super::client::Client;
 use crate::algo::Progress;
 use crate::error::{Error, Result};
-use crate::graph::{InteractionKind, NodeKind, PropertyGraph};
+use crate::graph::{InteractionKind, NodeKind, PropertyGraph, N_KINDS};
 use crate::ingest::Dataset;
 use neo4rs::BoltType;
 use serde::Serialize;
@@ -465,15 +465,16 @@ fn node_row(g: &PropertyGraph, v: u32) -> BoltType {
     r.done()
 }
 
-/// Edges flattened once (petgraph edge order), so relationship steps can index them.
+/// Edges flattened once (table order), with the kinds present, so relationship steps can
+/// index them; the properties are read back from the edge table per row.
 struct EdgeRef {
     s: u32,
     t: u32,
-    e: u32,
+    kinds: u16,
 }
 
 fn rel_row(g: &PropertyGraph, er: &EdgeRef, k: InteractionKind) -> Option<BoltType> {
-    let d = &g.graph.raw_edges()[er.e as usize].weight;
+    let d = g.edge(er.s, er.t)?;
     let c = d.counts[k.index()];
     if c == 0 {
         return None;
@@ -558,11 +559,15 @@ pub fn plan<'a>(
     }
     let edges: Arc<Vec<EdgeRef>> = Arc::new(
         g.edges()
-            .enumerate()
-            .map(|(e, (s, t, _))| EdgeRef { s, t, e: e as u32 })
+            .map(|(s, t, d)| EdgeRef {
+                s,
+                t,
+                kinds: (0..N_KINDS)
+                    .filter(|&k| d.counts[k] > 0)
+                    .fold(0u16, |m, k| m | (1 << k)),
+            })
             .collect(),
     );
-    let raw = g.graph.raw_edges();
     for k in InteractionKind::ALL {
         let stmt = format!(
             "UNWIND $rows AS r MATCH (a:Account {{id: r.s}}) MATCH (b:Account {{id: r.t}}) \
@@ -576,7 +581,7 @@ pub fn plan<'a>(
         );
         // Only the pairs with this kind, in lane order.
         let of_kind: Vec<u32> = (0..edges.len() as u32)
-            .filter(|&i| raw[edges[i as usize].e as usize].weight.counts[k.index()] > 0)
+            .filter(|&i| edges[i as usize].kinds & (1 << k.index()) != 0)
             .collect();
         let (order, rounds) = if opts.rel_writers > 1 {
             let (order, rounds) = lane_schedule(&of_kind, 2 * opts.rel_writers, |i| {

@@ -186,6 +186,8 @@ pub fn load_from(client: &Client, source: &str) -> Result<Dataset> {
         max_ts,
         ..IngestReport::default()
     };
+    // Fold the pairs staged one relationship at a time into the columnar edge table.
+    g.compact();
     Ok(Dataset {
         graph: g,
         report,

@@ -24,7 +24,7 @@
 //! Every community of the result is connected (tested). Time O(m) per level phase plus
 //! O(m log d) per aggregation; space O(n + m).
 
-use super::louvain::{gamma_prime, renumber, LevelGraph};
+use super::louvain::{gamma_prime, renumber, LevelGraph, Weight};
 use super::CommunityConfig;
 use crate::algo::rng::{rng_for, Stream};
 use crate::algo::Progress;
@@ -32,6 +32,7 @@ use crate::graph::Csr;
 use rand::seq::SliceRandom;
 use rand::Rng;
 use rand_pcg::Pcg64;
+use rayon::prelude::*;
 use std::collections::VecDeque;
 
 /// Per-community state of local moving, kept together so that one cache line serves the
@@ -59,7 +60,12 @@ struct RSlot {
 }
 
 /// Fast local moving (queue based). Returns true when any node moved.
-fn move_nodes_fast(g: &LevelGraph, comm: &mut [u32], gp: f64, rng: &mut Pcg64) -> bool {
+fn move_nodes_fast<W: Weight>(
+    g: &LevelGraph<W>,
+    comm: &mut [u32],
+    gp: f64,
+    rng: &mut Pcg64,
+) -> bool {
     let n = g.n();
     let mut slot = vec![Slot::default(); n];
     for v in 0..n {
@@ -89,6 +95,7 @@ fn move_nodes_fast(g: &LevelGraph, comm: &mut [u32], gp: f64, rng: &mut Pcg64) -
         let av = g.node_w[v as usize];
         let (ts, ws) = g.row(v);
         for (&u, &w) in ts.iter().zip(ws) {
+            let w: f64 = w.into();
             let c = comm[u as usize];
             let s = &mut slot[c as usize];
             if s.seen {
@@ -148,7 +155,13 @@ fn move_nodes_fast(g: &LevelGraph, comm: &mut [u32], gp: f64, rng: &mut Pcg64) -
 }
 
 /// Refine `comm` (dense ids) into connected sub-communities. Returns refined labels (not dense).
-fn refine(g: &LevelGraph, comm: &[u32], gp: f64, theta: f64, rng: &mut Pcg64) -> Vec<u32> {
+fn refine<W: Weight>(
+    g: &LevelGraph<W>,
+    comm: &[u32],
+    gp: f64,
+    theta: f64,
+    rng: &mut Pcg64,
+) -> Vec<u32> {
     let n = g.n();
     let mut comm_w = vec![0.0; n];
     for v in 0..n {
@@ -156,17 +169,22 @@ fn refine(g: &LevelGraph, comm: &[u32], gp: f64, theta: f64, rng: &mut Pcg64) ->
     }
     let mut refined: Vec<u32> = (0..n as u32).collect();
     // ext[v]: weight from v to the rest of its community; slot[T].ext: from T to the rest of it.
-    let mut ext = vec![0.0; n];
-    for v in 0..n as u32 {
-        let (ts, ws) = g.row(v);
-        let cv = comm[v as usize];
-        ext[v as usize] = ts
-            .iter()
-            .zip(ws)
-            .filter(|(&u, _)| comm[u as usize] == cv)
-            .map(|(_, &w)| w)
-            .sum();
-    }
+    // Each node sums its own row in row order, so the parallel split does not matter.
+    let ext: Vec<f64> = (0..n as u32)
+        .into_par_iter()
+        .with_min_len(1024)
+        .map(|v| {
+            let (ts, ws) = g.row(v);
+            let cv = comm[v as usize];
+            let mut e = 0.0;
+            for (&u, &w) in ts.iter().zip(ws) {
+                if comm[u as usize] == cv {
+                    e += w.into();
+                }
+            }
+            e
+        })
+        .collect();
     // Refined community T (named by a member): weight, size, external weight and the
     // accumulator of the current node, kept in one cache line.
     let mut slot: Vec<RSlot> = (0..n)
@@ -197,6 +215,7 @@ fn refine(g: &LevelGraph, comm: &[u32], gp: f64, theta: f64, rng: &mut Pcg64) ->
         let (ts, ws) = g.row(v);
         for (&u, &w) in ts.iter().zip(ws) {
             if comm[u as usize] == c {
+                let w: f64 = w.into();
                 let t = refined[u as usize];
                 let st = &mut slot[t as usize];
                 if st.seen {
@@ -269,9 +288,42 @@ fn refine(g: &LevelGraph, comm: &[u32], gp: f64, theta: f64, rng: &mut Pcg64) ->
     refined
 }
 
+/// One level of a pass: fast local moving of `comm` (updated in place, made dense), then
+/// refinement and aggregation. Returns `None` when this was the last level, else the aggregated
+/// partition (level node → aggregate node), the aggregate graph and its initial partition.
+fn leiden_level<W: Weight>(
+    g: &LevelGraph<W>,
+    comm: &mut [u32],
+    cfg: &CommunityConfig,
+    gp: f64,
+    rng: &mut Pcg64,
+    last: bool,
+) -> Option<(Vec<u32>, LevelGraph<f64>, Vec<u32>)> {
+    move_nodes_fast(g, comm, gp, rng);
+    let k = renumber(comm);
+    let ln = g.n();
+    if k == ln || last {
+        return None;
+    }
+    let mut refined = refine(g, comm, gp, cfg.theta, rng);
+    let kr = renumber(&mut refined);
+    let (part, kp) = if kr < ln {
+        (refined, kr)
+    } else {
+        (comm.to_vec(), k)
+    };
+    // Initial partition of the aggregate: the non-refined community of each part.
+    let mut next = vec![0u32; kp];
+    for v in 0..ln {
+        next[part[v] as usize] = comm[v];
+    }
+    let next_graph = g.aggregate(&part, kp);
+    Some((part, next_graph, next))
+}
+
 /// One multi-level Leiden pass from `init` (dense ids). Returns (membership, levels).
 fn leiden_pass(
-    g0: &LevelGraph,
+    g0: &LevelGraph<f32>,
     init: &[u32],
     cfg: &CommunityConfig,
     gp: f64,
@@ -280,37 +332,26 @@ fn leiden_pass(
 ) -> (Vec<u32>, u32) {
     let n = g0.n();
     let mut membership: Vec<u32> = (0..n as u32).collect(); // original node -> level node
-                                                            // Level 0 works on `g0` itself (no copy: it is the largest graph); later levels own theirs.
-    let mut owned: Option<LevelGraph> = None;
+                                                            // Level 0 works on `g0` itself (no copy: it is the largest graph, in f32); later levels own
+                                                            // their aggregated f64 graphs.
+    let mut owned: Option<LevelGraph<f64>> = None;
     let mut comm = init.to_vec();
     let mut levels = 0u32;
     loop {
-        let level_graph = owned.as_ref().unwrap_or(g0);
         let unit = (u64::from(iteration) << 32) | u64::from(levels);
         let mut rng = rng_for(seed, Stream::Leiden, unit);
-        move_nodes_fast(level_graph, &mut comm, gp, &mut rng);
-        let k = renumber(&mut comm);
-        levels += 1;
-        let ln = level_graph.n();
-        if k == ln || levels >= cfg.max_levels {
-            break;
-        }
-        let mut refined = refine(level_graph, &comm, gp, cfg.theta, &mut rng);
-        let kr = renumber(&mut refined);
-        let (part, kp) = if kr < ln {
-            (refined, kr)
-        } else {
-            (comm.clone(), k)
+        let last = levels + 1 >= cfg.max_levels;
+        let step = match &owned {
+            None => leiden_level(g0, &mut comm, cfg, gp, &mut rng, last),
+            Some(g) => leiden_level(g, &mut comm, cfg, gp, &mut rng, last),
         };
-        // Initial partition of the aggregate: the non-refined community of each part.
-        let mut next = vec![0u32; kp];
-        for v in 0..ln {
-            next[part[v] as usize] = comm[v];
-        }
+        levels += 1;
+        let Some((part, next_graph, next)) = step else {
+            break;
+        };
         for m in membership.iter_mut() {
             *m = part[*m as usize];
         }
-        let next_graph = level_graph.aggregate(&part, kp);
         owned = Some(next_graph);
         comm = next;
     }

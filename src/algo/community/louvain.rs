@@ -23,22 +23,30 @@ use crate::algo::Progress;
 use crate::graph::Csr;
 use rand::seq::SliceRandom;
 use rayon::prelude::*;
+use std::sync::Mutex;
+
+/// Edge weight of a level graph: `f32` at level 0 (the input's own precision, exact, 8 bytes per
+/// arc with the target), `f64` on aggregated levels (sums of many weights).
+pub(crate) trait Weight: Copy + Send + Sync + Into<f64> {}
+impl Weight for f32 {}
+impl Weight for f64 {}
 
 /// A weighted undirected graph without self-loops plus node weights: the graph one level works on.
 #[derive(Debug, Clone)]
-pub(crate) struct LevelGraph {
+pub(crate) struct LevelGraph<W = f64> {
     pub offsets: Vec<usize>,
     pub targets: Vec<u32>,
-    pub weights: Vec<f64>,
+    pub weights: Vec<W>,
     /// Node weight `a_v` (degree for modularity, size for CPM).
     pub node_w: Vec<f64>,
     /// Number of original nodes inside each level node (used by CPM).
     pub size: Vec<f64>,
 }
 
-impl LevelGraph {
-    /// The level-0 graph of the undirected view `g`.
-    pub fn from_csr(g: &Csr, objective: Objective) -> LevelGraph {
+impl LevelGraph<f32> {
+    /// The level-0 graph of the undirected view `g` (weights kept in `f32`: exact, and a third
+    /// less memory traffic in the level-0 phases, which dominate the run time).
+    pub fn from_csr(g: &Csr, objective: Objective) -> LevelGraph<f32> {
         let n = g.n();
         let mut offsets = Vec::with_capacity(n + 1);
         let mut targets = Vec::with_capacity(g.m());
@@ -48,11 +56,10 @@ impl LevelGraph {
         for v in 0..n as u32 {
             let mut d = 0.0;
             for (&u, &w) in g.neighbors(v).iter().zip(g.weights_of(v)) {
-                let w = f64::from(w);
                 if u == v {
-                    d += 2.0 * w;
+                    d += 2.0 * f64::from(w);
                 } else {
-                    d += w;
+                    d += f64::from(w);
                     targets.push(u);
                     weights.push(w);
                 }
@@ -73,20 +80,25 @@ impl LevelGraph {
             size,
         }
     }
+}
 
+impl<W: Weight> LevelGraph<W> {
     pub fn n(&self) -> usize {
         self.node_w.len()
     }
 
     #[inline]
-    pub fn row(&self, v: u32) -> (&[u32], &[f64]) {
+    pub fn row(&self, v: u32) -> (&[u32], &[W]) {
         let r = self.offsets[v as usize]..self.offsets[v as usize + 1];
         (&self.targets[r.clone()], &self.weights[r])
     }
 
     /// Collapse the nodes of each part (ids dense `0..k`) into one node; edges between parts are
-    /// summed, edges inside a part dropped. Parallel over parts, each part summed in member order.
-    pub fn aggregate(&self, part: &[u32], k: usize) -> LevelGraph {
+    /// summed, edges inside a part dropped. Parallel over fixed chunks of parts, each part summed
+    /// on its own in member order and its row sorted by part, so the result does not depend on
+    /// the thread count. Rows go straight into flat per-chunk buffers (no per-row allocation),
+    /// concatenated in chunk order.
+    pub fn aggregate(&self, part: &[u32], k: usize) -> LevelGraph<f64> {
         let n = self.n();
         // Members of each part, in node order (counting sort).
         let mut start = vec![0usize; k + 1];
@@ -103,57 +115,74 @@ impl LevelGraph {
             members[fill[p]] = v as u32;
             fill[p] += 1;
         }
-        // Fixed chunks of parts, one scratch array per chunk (allocating per rayon split costs
-        // O(k) page faults each); each part is still summed on its own, in member order.
+        drop(fill);
         let chunk = (k / 64).max(256);
-        let chunks: Vec<Vec<AggRow>> = (0..k.div_ceil(chunk))
+        let pool = ScratchPool::new();
+        let chunks: Vec<AggChunk> = (0..k.div_ceil(chunk))
             .into_par_iter()
             .map(|ch| {
-                let mut acc = Accum::new(k);
                 let lo = ch * chunk;
                 let hi = (lo + chunk).min(k);
-                (lo..hi)
-                    .map(|p| {
-                        let mut nw = 0.0;
-                        let mut sz = 0.0;
-                        for &v in &members[start[p]..start[p + 1]] {
-                            nw += self.node_w[v as usize];
-                            sz += self.size[v as usize];
-                            let (ts, ws) = self.row(v);
-                            for (&u, &w) in ts.iter().zip(ws) {
-                                let q = part[u as usize];
-                                if q as usize != p {
-                                    acc.add(q, w);
+                let arcs: usize = members[start[lo]..start[hi]]
+                    .iter()
+                    .map(|&v| self.offsets[v as usize + 1] - self.offsets[v as usize])
+                    .sum();
+                let mut out = AggChunk {
+                    lens: Vec::with_capacity(hi - lo),
+                    targets: Vec::with_capacity(arcs / 2),
+                    weights: Vec::with_capacity(arcs / 2),
+                    node_w: Vec::with_capacity(hi - lo),
+                    size: Vec::with_capacity(hi - lo),
+                };
+                pool.with(
+                    || Accum::new(k),
+                    |acc| {
+                        for p in lo..hi {
+                            let mut nw = 0.0;
+                            let mut sz = 0.0;
+                            for &v in &members[start[p]..start[p + 1]] {
+                                nw += self.node_w[v as usize];
+                                sz += self.size[v as usize];
+                                let (ts, ws) = self.row(v);
+                                for (&u, &w) in ts.iter().zip(ws) {
+                                    let q = part[u as usize];
+                                    if q as usize != p {
+                                        acc.add(q, w.into());
+                                    }
                                 }
                             }
+                            acc.touched.sort_unstable();
+                            out.lens.push(acc.touched.len());
+                            for &q in &acc.touched {
+                                out.targets.push(q);
+                                out.weights.push(acc.acc[q as usize]);
+                            }
+                            acc.clear();
+                            out.node_w.push(nw);
+                            out.size.push(sz);
                         }
-                        acc.touched.sort_unstable();
-                        let row: Vec<(u32, f64)> = acc
-                            .touched
-                            .iter()
-                            .map(|&q| (q, acc.acc[q as usize]))
-                            .collect();
-                        acc.clear();
-                        (row, nw, sz)
-                    })
-                    .collect()
+                    },
+                );
+                out
             })
             .collect();
-        let rows = chunks.into_iter().flatten();
+        let total: usize = chunks.iter().map(|c| c.targets.len()).sum();
         let mut offsets = Vec::with_capacity(k + 1);
-        let mut targets = Vec::new();
-        let mut weights = Vec::new();
+        let mut targets = Vec::with_capacity(total);
+        let mut weights = Vec::with_capacity(total);
         let mut node_w = Vec::with_capacity(k);
         let mut size = Vec::with_capacity(k);
         offsets.push(0);
-        for (row, nw, sz) in rows {
-            for (q, w) in row {
-                targets.push(q);
-                weights.push(w);
+        let mut at = 0usize;
+        for c in chunks {
+            for &l in &c.lens {
+                at += l;
+                offsets.push(at);
             }
-            offsets.push(targets.len());
-            node_w.push(nw);
-            size.push(sz);
+            targets.extend_from_slice(&c.targets);
+            weights.extend_from_slice(&c.weights);
+            node_w.extend_from_slice(&c.node_w);
+            size.extend_from_slice(&c.size);
         }
         LevelGraph {
             offsets,
@@ -165,8 +194,45 @@ impl LevelGraph {
     }
 }
 
-/// One aggregated row: (neighbour part, weight) sorted by part, node weight, size.
-type AggRow = (Vec<(u32, f64)>, f64, f64);
+/// The rows of one chunk of parts, flat: row lengths, concatenated (part, weight) pairs, node
+/// weights and sizes.
+struct AggChunk {
+    lens: Vec<usize>,
+    targets: Vec<u32>,
+    weights: Vec<f64>,
+    node_w: Vec<f64>,
+    size: Vec<f64>,
+}
+
+/// One scratch value per rayon worker thread, made on first use and reused by every task that
+/// thread runs (a dense O(n) accumulator per task would cost O(n) page faults each time). The
+/// scratch only ever holds values a task clears before it ends, so which thread ran which task
+/// cannot reach the results.
+pub(crate) struct ScratchPool<T> {
+    slots: Vec<Mutex<Option<T>>>,
+}
+
+impl<T> ScratchPool<T> {
+    /// A pool for the current rayon pool's threads plus one slot for outside callers.
+    pub fn new() -> Self {
+        let k = rayon::current_num_threads() + 1;
+        ScratchPool {
+            slots: (0..k).map(|_| Mutex::new(None)).collect(),
+        }
+    }
+
+    /// Run `f` with this thread's scratch, made by `make` when the thread has none yet.
+    pub fn with<R>(&self, make: impl FnOnce() -> T, f: impl FnOnce(&mut T) -> R) -> R {
+        let last = self.slots.len() - 1;
+        // A task of another pool could share a slot: the mutex makes that safe (it only waits).
+        let i = rayon::current_thread_index().map_or(last, |i| i % last.max(1));
+        let mut guard = self.slots[i]
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let s = guard.get_or_insert_with(make);
+        f(s)
+    }
+}
 
 /// Renumber labels densely in order of first occurrence (node order). Returns the count.
 pub(crate) fn renumber(labels: &mut [u32]) -> usize {
@@ -185,7 +251,7 @@ pub(crate) fn renumber(labels: &mut [u32]) -> usize {
 }
 
 /// The γ' factor of the gain `k_{v,C} − γ' a_v A_C`.
-pub(crate) fn gamma_prime(g: &LevelGraph, cfg: &CommunityConfig) -> f64 {
+pub(crate) fn gamma_prime<W: Weight>(g: &LevelGraph<W>, cfg: &CommunityConfig) -> f64 {
     match cfg.objective {
         Objective::Modularity => {
             let two_m: f64 = g.node_w.iter().sum();
@@ -233,9 +299,18 @@ impl Accum {
     }
 }
 
+/// Per-community state of a Louvain sweep, in one cache line: the current node's weight to the
+/// community (valid while `seen`) and the community's total node weight.
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    acc: f64,
+    w: f64,
+    seen: bool,
+}
+
 /// Louvain sweeps on one level: returns (moved anything, sweeps done).
-fn sweep_level(
-    g: &LevelGraph,
+fn sweep_level<W: Weight>(
+    g: &LevelGraph<W>,
     comm: &mut [u32],
     gp: f64,
     order: &[u32],
@@ -243,11 +318,11 @@ fn sweep_level(
     scale: f64,
 ) -> (bool, u32) {
     let n = g.n();
-    let mut comm_w = vec![0.0; n];
+    let mut slot = vec![Slot::default(); n];
     for v in 0..n {
-        comm_w[comm[v] as usize] += g.node_w[v];
+        slot[comm[v] as usize].w += g.node_w[v];
     }
-    let mut acc = Accum::new(n);
+    let mut touched: Vec<u32> = Vec::new();
     let mut moved_any = false;
     let mut sweeps = 0;
     while sweeps < cfg.max_iterations {
@@ -259,26 +334,40 @@ fn sweep_level(
             let av = g.node_w[v as usize];
             let (ts, ws) = g.row(v);
             for (&u, &w) in ts.iter().zip(ws) {
-                acc.add(comm[u as usize], w);
+                let c = comm[u as usize];
+                let s = &mut slot[c as usize];
+                if s.seen {
+                    s.acc += w.into();
+                } else {
+                    s.seen = true;
+                    s.acc = w.into();
+                    touched.push(c);
+                }
             }
-            comm_w[own as usize] -= av;
-            let stay = acc.acc[own as usize] - gp * av * comm_w[own as usize];
+            let so = &mut slot[own as usize];
+            so.w -= av;
+            let own_acc = if so.seen { so.acc } else { 0.0 };
+            let stay = own_acc - gp * av * so.w;
             let mut best = own;
             let mut best_gain = stay;
-            for &c in &acc.touched {
-                let gain = acc.acc[c as usize] - gp * av * comm_w[c as usize];
+            for &c in &touched {
+                let s = &slot[c as usize];
+                let gain = s.acc - gp * av * s.w;
                 if gain > best_gain {
                     best_gain = gain;
                     best = c;
                 }
             }
-            comm_w[best as usize] += av;
+            slot[best as usize].w += av;
             if best != own {
                 comm[v as usize] = best;
                 moves += 1;
                 gain_sum += best_gain - stay;
             }
-            acc.clear();
+            for &c in &touched {
+                slot[c as usize].seen = false;
+            }
+            touched.clear();
         }
         if moves == 0 {
             break;
@@ -291,6 +380,26 @@ fn sweep_level(
     (moved_any, sweeps)
 }
 
+/// One Louvain level: sweeps from singletons in a seeded order, then the aggregate graph of the
+/// result. Returns (dense communities, count, moved anything, sweeps).
+fn louvain_level<W: Weight>(
+    g: &LevelGraph<W>,
+    cfg: &CommunityConfig,
+    gp: f64,
+    scale: f64,
+    seed: u64,
+    level: u32,
+) -> (Vec<u32>, usize, bool, u32) {
+    let ln = g.n();
+    let mut comm: Vec<u32> = (0..ln as u32).collect();
+    let mut order: Vec<u32> = (0..ln as u32).collect();
+    let mut rng = rng_for(seed, Stream::Louvain, u64::from(level));
+    order.shuffle(&mut rng);
+    let (moved, sweeps) = sweep_level(g, &mut comm, gp, &order, cfg, scale);
+    let k = renumber(&mut comm);
+    (comm, k, moved, sweeps)
+}
+
 /// Multi-level Louvain from singletons. Returns (membership, levels, total sweeps).
 pub(crate) fn louvain(
     g: &Csr,
@@ -298,30 +407,31 @@ pub(crate) fn louvain(
     seed: u64,
     progress: &dyn Progress,
 ) -> (Vec<u32>, u32, u32) {
-    let n = g.n();
-    let mut level_graph = LevelGraph::from_csr(g, cfg.objective);
-    let gp = gamma_prime(&level_graph, cfg);
+    let g0 = LevelGraph::from_csr(g, cfg.objective);
+    let gp = gamma_prime(&g0, cfg);
     // Gains are in units of edge weight; × scale turns them into modularity units (1/m).
-    let two_m: f64 = level_graph.node_w.iter().sum();
+    let two_m: f64 = g0.node_w.iter().sum();
     let scale = match cfg.objective {
         Objective::Modularity if two_m > 0.0 => 2.0 / two_m,
         _ => 1.0,
     };
-    let mut membership: Vec<u32> = (0..n as u32).collect();
-    let mut levels = 0;
-    let mut sweeps_total = 0;
     progress.start("louvain levels", u64::from(cfg.max_levels));
+    // Level 0 works on the f32 graph, later levels on aggregated f64 graphs.
+    let (mut membership, k, moved, mut sweeps_total) = louvain_level(&g0, cfg, gp, scale, seed, 0);
+    let mut levels = 1;
+    progress.inc(1);
+    if !moved || k == g0.n() || levels >= cfg.max_levels {
+        progress.finish();
+        return (membership, levels, sweeps_total);
+    }
+    let mut level_graph = g0.aggregate(&membership, k);
+    drop(g0);
     while levels < cfg.max_levels {
         let ln = level_graph.n();
-        let mut comm: Vec<u32> = (0..ln as u32).collect();
-        let mut order: Vec<u32> = (0..ln as u32).collect();
-        let mut rng = rng_for(seed, Stream::Louvain, u64::from(levels));
-        order.shuffle(&mut rng);
-        let (moved, sweeps) = sweep_level(&level_graph, &mut comm, gp, &order, cfg, scale);
+        let (comm, k, moved, sweeps) = louvain_level(&level_graph, cfg, gp, scale, seed, levels);
         sweeps_total += sweeps;
         levels += 1;
         progress.inc(1);
-        let k = renumber(&mut comm);
         for m in membership.iter_mut() {
             *m = comm[*m as usize];
         }

@@ -323,25 +323,38 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
         serde_json::to_value(args.algo)?.as_str().unwrap_or("")
     ));
     let mut nodes: Vec<Value> = Vec::new();
+    // Only the representation that is written is built: on million-node graphs the per-node
+    // JSON objects alone would cost hundreds of MB.
+    let json_out = matches!(args.output.format, OutputFormat::Json);
     for (i, &v) in order.iter().take(top).enumerate() {
         let v = v as usize;
         let id = pg.id(v as NodeId);
-        let mut row = vec![(i + 1).to_string(), id.to_string()];
+        let mut row = Vec::new();
         let mut obj = Map::new();
-        obj.insert("id".into(), json!(id));
-        obj.insert("rank".into(), json!(i + 1));
+        if json_out {
+            obj.insert("id".into(), json!(id));
+            obj.insert("rank".into(), json!(i + 1));
+        } else {
+            row.extend([(i + 1).to_string(), id.to_string()]);
+        }
         for (h, f) in &cols {
             let val = f(v);
+            if json_out {
+                obj.insert((*h).into(), val);
+                continue;
+            }
             row.push(match (&val, args.output.format) {
                 (Value::Number(x), OutputFormat::Table) if !x.is_u64() => {
                     fmt_score(x.as_f64().unwrap_or(f64::NAN))
                 }
                 _ => val.to_string(),
             });
-            obj.insert((*h).into(), val);
         }
-        table.push(row);
-        nodes.push(Value::Object(obj));
+        if json_out {
+            nodes.push(Value::Object(obj));
+        } else {
+            table.push(row);
+        }
     }
 
     let mut doc = Map::new();
