@@ -204,3 +204,55 @@ fn analyze_on_the_fixture_writes_every_output_and_all_nine_charts() {
         assert!(seeds.contains(m), "seeds.csv lacks {m}: {seeds}");
     }
 }
+
+#[test]
+fn analyze_outputs_are_identical_for_one_and_two_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let outs: Vec<PathBuf> = ["1", "2"]
+        .iter()
+        .map(|t| {
+            let out = dir.path().join(format!("out{t}"));
+            let o = run(&[
+                "analyze",
+                "fixtures/community",
+                "--out",
+                out.to_str().unwrap(),
+                "--threads",
+                t,
+                "--runs",
+                "500",
+            ]);
+            assert_eq!(
+                o.status.code(),
+                Some(0),
+                "{}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+            out
+        })
+        .collect();
+    for f in [
+        "ranking.csv",
+        "ranking.json",
+        "seeds.csv",
+        "communities.csv",
+        "charts/seeds.csv",
+    ] {
+        let a = std::fs::read(outs[0].join(f)).unwrap();
+        let b = std::fs::read(outs[1].join(f)).unwrap();
+        assert!(a == b, "{f} differs between --threads 1 and 2");
+    }
+    // The seed summary records IMM's requested and effective ε and the RR sets of the curves.
+    let s: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(outs[0].join("summary.json")).unwrap()).unwrap();
+    let seeds = &s["results"]["seeds"];
+    assert_eq!(seeds["epsilon"], 0.1);
+    assert!(
+        seeds["epsilon_effective"].as_f64().unwrap() >= 0.1,
+        "{seeds}"
+    );
+    assert!(
+        seeds["curves_rr_sets"].as_u64().unwrap() >= 50_000,
+        "{seeds}"
+    );
+}

@@ -410,11 +410,32 @@ fn run_algorithms(
                     .filter(|_| cfg.rank.influence == InfluenceMeasure::Pagerank);
                 let campaign = timer.time("seeds", || {
                     let c = choose_seeds(g, &probs, &sc, seed, pr)?;
-                    let est = simulate(g, &probs, &c.seeds, &cfg.spread, sub_seed(seed, EVAL_TAG))?;
-                    Ok::<_, Error>((c, est))
+                    // Budget the Monte Carlo evaluation by the method's own spread estimate
+                    // (IMM/CELF), else k × the mean RR size.
+                    let guess = c
+                        .cumulative_spread
+                        .last()
+                        .copied()
+                        .unwrap_or(mean_size * c.seeds.len() as f64)
+                        .max(1.0);
+                    let runs = eval_runs(cfg.spread.runs, guess);
+                    let ec = SpreadConfig {
+                        runs,
+                        ..cfg.spread.clone()
+                    };
+                    let est = simulate(g, &probs, &c.seeds, &ec, sub_seed(seed, EVAL_TAG))?;
+                    Ok::<_, Error>((c, est, runs))
                 });
                 match campaign {
-                    Ok((c, est)) => {
+                    Ok((c, est, runs)) => {
+                        if runs < cfg.spread.runs {
+                            r.notes.push(format!(
+                                "campaign evaluation: {runs} Monte Carlo runs instead of {} \
+                                 (work budget {MC_EVAL_WORK} activations, expected spread \
+                                 {:.0})",
+                                cfg.spread.runs, est.mean
+                            ));
+                        }
                         chosen.push(c);
                         campaign_spread = Some(est);
                         let base = timer.time("seed_baselines", || {
@@ -510,7 +531,25 @@ fn run_algorithms(
     progress.finish();
     if !cfg.ranking_only {
         progress.start("small world", 0);
-        match timer.time("small_world", || small_world(g, &cfg.small_world, seed)) {
+        let graphs = 1 + 2 * if cfg.small_world.no_baselines {
+            0
+        } else {
+            cfg.small_world.nrand
+        };
+        let samples = small_world_samples(cfg.small_world.samples, graphs, g.m());
+        if samples < cfg.small_world.samples {
+            r.notes.push(format!(
+                "small world: {samples} BFS sources per graph instead of {} ({graphs} graphs \
+                 of {} arcs, work budget {SMALL_WORLD_BFS_WORK} arcs)",
+                cfg.small_world.samples,
+                g.m()
+            ));
+        }
+        let swc = SmallWorldConfig {
+            samples,
+            ..cfg.small_world.clone()
+        };
+        match timer.time("small_world", || small_world(g, &swc, seed)) {
             Ok(s) => {
                 r.extras.insert("small_world", json!({"summary": s}));
                 r.small_world = Some(s);
@@ -621,6 +660,36 @@ pub const REACH_MIN_SETS: u64 = 50_000;
 /// 2 GiB): `max_rr_sets = budget / mean size`; when θ is cut, ε is relaxed to the value those
 /// sets support (`epsilon_effective` in summary.json).
 pub const IMM_MAX_ENTRIES: u64 = 1 << 28;
+
+/// Work budget of the campaign's Monte Carlo evaluation (cascade timeline and 95% CI), in
+/// expected activations: `runs = budget / expected spread`, between [`MC_EVAL_MIN_RUNS`] and
+/// `--runs`. The CI half-width grows as `1/√runs` (reported in summary.json `ci95`).
+pub const MC_EVAL_WORK: u64 = 1 << 28;
+/// Fewest Monte Carlo runs of the campaign evaluation.
+pub const MC_EVAL_MIN_RUNS: u32 = 200;
+
+/// Runs of the campaign evaluation for an expected spread `guess` (see [`MC_EVAL_WORK`]).
+pub fn eval_runs(requested: u32, guess: f64) -> u32 {
+    let by_budget = (MC_EVAL_WORK as f64 / guess.max(1.0)).min(f64::from(u32::MAX)) as u32;
+    by_budget.clamp(MC_EVAL_MIN_RUNS.min(requested), requested)
+}
+
+/// Work budget of the small-world path-length samples, in arcs scanned by BFS over the graph and
+/// its random and lattice references together.
+pub const SMALL_WORLD_BFS_WORK: u64 = 1 << 32;
+/// Fewest BFS sources per graph of the small-world summary.
+pub const SMALL_WORLD_MIN_SAMPLES: usize = 16;
+
+/// BFS sources per graph: `SMALL_WORLD_BFS_WORK / (graphs · m)` clamped to
+/// [[`SMALL_WORLD_MIN_SAMPLES`], `requested`] (256 requested by default: unchanged up to ~1.9M
+/// arcs; 16 at 30M). The average path length is a mean over sources of each source's mean
+/// distance to the whole component; those per-source means vary little (standard deviation
+/// typically 0.1–0.3 hops), so 16 sources give a standard error of about 0.05 hops (reported as
+/// `ci95` in the summary).
+pub fn small_world_samples(requested: usize, graphs: usize, m: usize) -> usize {
+    let per = (graphs.max(1) as u64 * m.max(1) as u64).max(1);
+    ((SMALL_WORLD_BFS_WORK / per) as usize).clamp(SMALL_WORLD_MIN_SAMPLES.min(requested), requested)
+}
 
 /// Monte Carlo runs per customer of the CLV-weighted reach.
 pub const CLV_REACH_RUNS: u32 = 1000;
@@ -919,4 +988,30 @@ pub fn reached_from(
             })
             .collect(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn budgets_keep_small_graphs_unchanged_and_bound_big_ones() {
+        // Betweenness: 512 sources up to ~8M arcs, fewer above, never below 64.
+        assert_eq!(betweenness_auto_samples(677_099), BETWEENNESS_SAMPLES);
+        assert_eq!(betweenness_auto_samples(30_000_000), 143);
+        assert_eq!(
+            betweenness_auto_samples(usize::MAX / 4),
+            BETWEENNESS_MIN_SAMPLES
+        );
+        // Campaign Monte Carlo: --runs kept for small spreads, cut for huge ones, floor 200,
+        // and never more than requested.
+        assert_eq!(eval_runs(10_000, 4770.0), 10_000);
+        assert_eq!(eval_runs(10_000, 250_000.0), 1073);
+        assert_eq!(eval_runs(10_000, 1e12), MC_EVAL_MIN_RUNS);
+        assert_eq!(eval_runs(50, 1e12), 50);
+        // Small world: 256 sources on 9 graphs up to ~1.9M arcs, 16 at 30M.
+        assert_eq!(small_world_samples(256, 9, 677_099), 256);
+        assert_eq!(small_world_samples(256, 9, 30_000_000), 16);
+        assert_eq!(small_world_samples(4, 9, 30_000_000), 4);
+    }
 }
