@@ -114,13 +114,38 @@ pub fn emit<J: Serialize>(
             .write_text(&mut buf)
             .map_err(|e| Error::Other(e.to_string()))?,
         OutputFormat::Csv => table.write_csv(&mut buf)?,
-        OutputFormat::Json => {
-            serde_json::to_writer_pretty(&mut buf, json)
-                .map_err(|e| Error::Other(e.to_string()))?;
-            buf.push(b'\n');
-        }
+        OutputFormat::Json => return write_json(out, json),
     }
     write_bytes(out, &buf)
+}
+
+/// Write a JSON document (pretty, newline-terminated) to a file or stdout, streamed through a
+/// buffer: a ranking of millions of customers is never held as one string (a closed pipe is
+/// not an error).
+pub fn write_json<J: Serialize>(out: Option<&Path>, json: &J) -> Result<()> {
+    match out {
+        Some(p) => {
+            let f = std::fs::File::create(p).map_err(|e| Error::io("writing", p, e))?;
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
+            serde_json::to_writer_pretty(&mut w, json)
+                .map_err(|e| Error::io("writing", p, std::io::Error::from(e)))?;
+            w.write_all(b"\n")
+                .and_then(|()| w.flush())
+                .map_err(|e| Error::io("writing", p, e))
+        }
+        None => {
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+            let r = serde_json::to_writer_pretty(&mut w, json)
+                .map_err(std::io::Error::from)
+                .and_then(|()| w.write_all(b"\n"))
+                .and_then(|()| w.flush());
+            match r {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                Err(e) => Err(Error::io("writing", "<stdout>", e)),
+            }
+        }
+    }
 }
 
 /// Write bytes to a file or to stdout (a closed pipe is not an error).

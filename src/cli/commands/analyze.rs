@@ -2,7 +2,7 @@
 //! world, spread and seeds, ranking; writes the ranking (CSV + JSON), communities, seeds, a
 //! summary JSON (parameters, seed, input hashes, phase times, peak memory) and the charts.
 
-use super::rank::{ranking_json, ranking_table, shift_json, RankArgs};
+use super::rank::{ranking_json, ranking_table, shift_json, write_ranking_csv, RankArgs};
 use crate::cli::{Ctx, ExitStatus, InputArgs};
 use crate::output::table::write_bytes;
 use crate::output::OutputFormat;
@@ -39,17 +39,8 @@ pub struct Args {
     pub rank: RankArgs,
 }
 
-fn write_table(path: &Path, t: &crate::output::Table) -> anyhow::Result<()> {
-    let mut buf = Vec::new();
-    t.write_csv(&mut buf)?;
-    write_bytes(Some(path), &buf)?;
-    Ok(())
-}
-
 fn write_json(path: &Path, v: &impl serde::Serialize) -> anyhow::Result<()> {
-    let mut buf = serde_json::to_vec_pretty(v)?;
-    buf.push(b'\n');
-    write_bytes(Some(path), &buf)?;
+    crate::output::table::write_json(Some(path), v)?;
     Ok(())
 }
 
@@ -67,7 +58,16 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
 
     crate::rank::pipeline::reset_peak_rss();
     let t_out = Instant::now();
-    write_table(&out("ranking.csv"), &ranking_table(&ds, &a, usize::MAX))?;
+    {
+        let p = out("ranking.csv");
+        let f = std::fs::File::create(&p).with_context(|| format!("writing {}", p.display()))?;
+        write_ranking_csv(
+            std::io::BufWriter::with_capacity(1 << 20, f),
+            &ds,
+            &a,
+            usize::MAX,
+        )?;
+    }
     files.push("ranking.csv".into());
     write_json(&out("ranking.json"), &ranking_json(&ds, &a, usize::MAX))?;
     files.push("ranking.json".into());

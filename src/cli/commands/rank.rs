@@ -9,7 +9,7 @@ use crate::algo::influence::{SeedConfig, SeedMethod};
 use crate::algo::small_world::SmallWorldConfig;
 use crate::cli::{Ctx, ExitStatus, InputArgs, OutputArgs};
 use crate::ingest::Dataset;
-use crate::output::table::{emit, fmt_f};
+use crate::output::table::{emit, fmt_f, write_bytes, write_json};
 use crate::output::{OutputFormat, Table};
 use crate::rank::config::{BlendMethod, InfluenceMeasure, RankConfig};
 use crate::rank::pipeline::{analyze, Analysis, AnalyzeConfig, PhaseTime};
@@ -237,7 +237,37 @@ pub struct RankingJson<'a> {
     /// Rank-shift report.
     pub shift: ShiftJson,
     /// One record per customer, in blended order.
-    pub ranking: Vec<crate::rank::explain::CustomerRecord>,
+    pub ranking: Records<'a>,
+}
+
+/// The per-customer records of a ranking, serialized one at a time (never all in memory).
+pub struct Records<'a> {
+    ds: &'a Dataset,
+    a: &'a Analysis,
+    top: usize,
+}
+
+impl std::fmt::Debug for Records<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Records({} of {})",
+            self.top.min(self.a.order().len()),
+            self.a.order().len()
+        )
+    }
+}
+
+impl Serialize for Records<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq(
+            self.a
+                .order()
+                .iter()
+                .take(self.top)
+                .map(|&v| self.a.record(&self.ds.graph, v)),
+        )
+    }
 }
 
 /// The rank-shift report with external ids.
@@ -278,7 +308,7 @@ pub fn shift_json(ds: &Dataset, a: &Analysis) -> ShiftJson {
 }
 
 /// The ranking JSON document (first `top` customers).
-pub fn ranking_json<'a>(ds: &Dataset, a: &'a Analysis, top: usize) -> RankingJson<'a> {
+pub fn ranking_json<'a>(ds: &'a Dataset, a: &'a Analysis, top: usize) -> RankingJson<'a> {
     RankingJson {
         kolgraph: env!("CARGO_PKG_VERSION"),
         seed: a.seed,
@@ -293,12 +323,7 @@ pub fn ranking_json<'a>(ds: &Dataset, a: &'a Analysis, top: usize) -> RankingJso
             .map(|(c, r)| ((*c).to_string(), r.clone()))
             .collect(),
         shift: shift_json(ds, a),
-        ranking: a
-            .order()
-            .iter()
-            .take(top)
-            .map(|&v| a.record(&ds.graph, v))
-            .collect(),
+        ranking: Records { ds, a, top },
     }
 }
 
@@ -306,61 +331,91 @@ fn opt(x: Option<f64>, d: usize) -> String {
     x.map_or_else(|| "-".to_string(), |x| fmt_f(x, d))
 }
 
+/// Columns of the ranking table and `ranking.csv`.
+pub const RANKING_HEADERS: [&str; 17] = [
+    "rank",
+    "id",
+    "importance",
+    "purchase_pct",
+    "network_pct",
+    "clv",
+    "rfm",
+    "purchase_rank",
+    "shift",
+    "influence_pct",
+    "reach_pct",
+    "brokerage_pct",
+    "community",
+    "quadrant",
+    "stage",
+    "roles",
+    "flags",
+];
+
+/// One row of the ranking table.
+fn ranking_row(ds: &Dataset, a: &Analysis, v: u32) -> [String; 17] {
+    let r = a.record(&ds.graph, v);
+    let roles: Vec<&str> = r.roles.iter().map(|h| h.role.as_str()).collect();
+    [
+        r.rank.to_string(),
+        r.id,
+        fmt_f(r.importance, 4),
+        fmt_f(r.purchase_pct, 3),
+        fmt_f(r.network_pct, 3),
+        fmt_f(r.purchase.clv, 2),
+        r.purchase.rfm_cell(),
+        r.purchase_rank.to_string(),
+        format!("{:+}", r.rank_shift),
+        opt(r.network.influence_pct, 3),
+        opt(r.network.reach_pct, 3),
+        opt(r.network.brokerage_pct, 3),
+        r.network
+            .community
+            .map_or_else(|| "-".to_string(), |c| c.to_string()),
+        r.quadrant.to_string(),
+        r.stage.to_string(),
+        if roles.is_empty() {
+            "-".to_string()
+        } else {
+            roles.join(";")
+        },
+        if r.flags.is_empty() {
+            "-".to_string()
+        } else {
+            r.flags.join(";")
+        },
+    ]
+}
+
 /// The ranking as a table (first `top` customers).
 pub fn ranking_table(ds: &Dataset, a: &Analysis, top: usize) -> Table {
-    let mut t = Table::new([
-        "rank",
-        "id",
-        "importance",
-        "purchase_pct",
-        "network_pct",
-        "clv",
-        "rfm",
-        "purchase_rank",
-        "shift",
-        "influence_pct",
-        "reach_pct",
-        "brokerage_pct",
-        "community",
-        "quadrant",
-        "stage",
-        "roles",
-        "flags",
-    ]);
+    let mut t = Table::new(RANKING_HEADERS);
     for &v in a.order().iter().take(top) {
-        let r = a.record(&ds.graph, v);
-        let roles: Vec<&str> = r.roles.iter().map(|h| h.role.as_str()).collect();
-        t.push([
-            r.rank.to_string(),
-            r.id,
-            fmt_f(r.importance, 4),
-            fmt_f(r.purchase_pct, 3),
-            fmt_f(r.network_pct, 3),
-            fmt_f(r.purchase.clv, 2),
-            r.purchase.rfm_cell(),
-            r.purchase_rank.to_string(),
-            format!("{:+}", r.rank_shift),
-            opt(r.network.influence_pct, 3),
-            opt(r.network.reach_pct, 3),
-            opt(r.network.brokerage_pct, 3),
-            r.network
-                .community
-                .map_or_else(|| "-".to_string(), |c| c.to_string()),
-            r.quadrant.to_string(),
-            r.stage.to_string(),
-            if roles.is_empty() {
-                "-".to_string()
-            } else {
-                roles.join(";")
-            },
-            if r.flags.is_empty() {
-                "-".to_string()
-            } else {
-                r.flags.join(";")
-            },
-        ]);
+        t.push(ranking_row(ds, a, v));
     }
     t
+}
+
+/// Stream the ranking as CSV (the bytes of `ranking_table(..).write_csv`) without holding every
+/// row: at millions of customers the table would cost gigabytes.
+///
+/// # Errors
+/// I/O errors of the writer.
+pub fn write_ranking_csv(
+    w: impl std::io::Write,
+    ds: &Dataset,
+    a: &Analysis,
+    top: usize,
+) -> crate::error::Result<()> {
+    let err = |e: csv::Error| crate::error::Error::Other(e.to_string());
+    let mut cw = csv::Writer::from_writer(w);
+    cw.write_record(RANKING_HEADERS).map_err(err)?;
+    for &v in a.order().iter().take(top) {
+        cw.write_record(ranking_row(ds, a, v)).map_err(err)?;
+    }
+    cw.flush()
+        .map_err(|e| crate::error::Error::Other(e.to_string()))?;
+    Ok(())
 }
 
 /// The rank-shift report as a table.
@@ -416,8 +471,33 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
         let t = shift_table(&ds, &a, list);
         emit(args.output.format, out, &t, &shift_json(&ds, &a))?;
     } else {
-        let t = ranking_table(&ds, &a, top);
-        emit(args.output.format, out, &t, &ranking_json(&ds, &a, top))?;
+        // Build only the form that is written (the other could cost gigabytes at scale).
+        match args.output.format {
+            OutputFormat::Json => write_json(out, &ranking_json(&ds, &a, top))?,
+            OutputFormat::Csv => {
+                let mut buf: Vec<u8> = Vec::new();
+                match out {
+                    Some(p) => {
+                        let f = std::fs::File::create(p)
+                            .with_context(|| format!("writing {}", p.display()))?;
+                        write_ranking_csv(
+                            std::io::BufWriter::with_capacity(1 << 20, f),
+                            &ds,
+                            &a,
+                            top,
+                        )?;
+                    }
+                    None => {
+                        write_ranking_csv(&mut buf, &ds, &a, top)?;
+                        write_bytes(None, &buf)?;
+                    }
+                }
+            }
+            OutputFormat::Table => {
+                let t = ranking_table(&ds, &a, top);
+                emit(args.output.format, out, &t, &serde_json::Value::Null)?;
+            }
+        }
     }
     Ok(ExitStatus::Success)
 }
