@@ -18,9 +18,15 @@ if [[ "${BROWSER_CHECK:-0}" == 1 ]] && ! command -v chromium >/dev/null; then
   apt-get update -q && apt-get install -y -q chromium nodejs npm
 fi
 
-# 2. Start a fresh server (new store in a temp dir, auth off) and always stop it.
-export NEO4J_DEV_HOME="${NEO4J_DEV_HOME:-$(mktemp -d /tmp/kolgraph-neo4j.XXXXXX)}"
-trap 'scripts/neo4j-dev stop || true' EXIT
+# 2. Start a fresh server (new store in a temp dir, auth off) and always stop it; a temp store
+#    made here is removed afterwards (each one holds ~0.5 GB of jars and store files).
+if [[ -z "${NEO4J_DEV_HOME:-}" ]]; then
+  NEO4J_DEV_HOME="$(mktemp -d /tmp/kolgraph-neo4j.XXXXXX)"
+  trap 'scripts/neo4j-dev stop || true; rm -rf "$NEO4J_DEV_HOME"' EXIT
+else
+  trap 'scripts/neo4j-dev stop || true' EXIT
+fi
+export NEO4J_DEV_HOME
 scripts/neo4j-dev start
 
 # 3. Live tests (serial: they share the one Community database; some kill/restart the server).
