@@ -222,7 +222,12 @@ impl CsrGraph {
     /// Build from arcs; `symmetric` promises that every arc u→v has a twin v→u of equal weight,
     /// so the in-CSR is the out-CSR and is shared instead of transposed.
     fn build(n: usize, arcs: &[(u32, u32, f32)], weighted: bool, symmetric: bool) -> CsrGraph {
-        let out = Arc::new(Csr::from_arcs(n, arcs));
+        Self::from_out(Csr::from_arcs(n, arcs), weighted, symmetric)
+    }
+
+    /// Complete an out-CSR: the in-CSR is shared when `symmetric`, else the transpose.
+    fn from_out(out: Csr, weighted: bool, symmetric: bool) -> CsrGraph {
+        let out = Arc::new(out);
         let inc = if symmetric {
             debug_assert!(
                 out.transpose() == *out,
@@ -277,26 +282,12 @@ impl CsrGraph {
         offsets.resize(n + 1, m as u64);
         let targets = table.targets().to_vec();
         let weights = table_weights(table, view);
-        let out = Arc::new(Csr {
+        let out = Csr {
             offsets,
             targets,
             weights,
-        });
-        let inc = if symmetric {
-            debug_assert!(
-                out.transpose() == *out,
-                "symmetric input must be its own transpose"
-            );
-            Arc::clone(&out)
-        } else {
-            Arc::new(out.transpose())
         };
-        CsrGraph {
-            out,
-            inc,
-            symmetric,
-            weighted: !view.unweighted,
-        }
+        Self::from_out(out, !view.unweighted, symmetric)
     }
 
     /// Number of nodes.
