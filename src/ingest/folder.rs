@@ -15,7 +15,7 @@
 //! a handle that is unique across platforms. Platform names are case-insensitive, handles
 //! are compared exactly (a leading `@` is ignored).
 
-use super::table::{read_table, read_table_par, Row};
+use super::table::{read_table, read_table_par, read_table_par_fin, Row, PAR_BATCH, PAR_BLOCK};
 use super::values::{bad_num, bad_ts, parse_finite, parse_ts};
 use super::{reader, Dataset, IngestOptions, IngestReport, InputFile};
 use crate::error::{Error, RecordError, Result};
@@ -363,28 +363,60 @@ impl<'o> Loader<'o> {
                 handles: &self.handles,
                 bare: &self.bare,
             };
-            read_table_par(
+            let file = &file;
+            read_table_par_fin(
                 path,
                 &INTERACTION_COLUMNS,
                 &[0, 1, 2, 4],
+                PAR_BLOCK,
+                PAR_BATCH,
                 IxBlock::default,
                 |st: &mut IxBlock, row| {
+                    // Ids are resolved per block in `finish`, in batches.
                     let (src, dst, f) = parse_interaction(row, &mut st.plats)?;
-                    let pl = st.plats.names.get(f.plat as usize).map(String::as_str);
-                    let s = look
-                        .get(src, pl)
-                        .ok_or_else(|| row.reject(Some(0), unknown_id(src)))?;
-                    let t = look
-                        .get(dst, pl)
-                        .ok_or_else(|| row.reject(Some(1), unknown_id(dst)))?;
-                    match RowSink::make(&st.plats.names, s, t, &f, opts) {
-                        Some((r, h)) => {
-                            st.rows.push(r);
-                            st.hashes.push(h);
-                        }
-                        None => st.outside += 1,
-                    }
+                    st.pending.cols = (row.col(0), row.col(1));
+                    st.pending.push(row.line, src, dst, f);
                     Ok(())
+                },
+                |st: &mut IxBlock, rej: &mut Vec<RecordError>| {
+                    let p = std::mem::take(&mut st.pending);
+                    st.rows.reserve(p.items.len());
+                    st.hashes.reserve(p.items.len());
+                    // Touch the id-map slots of a batch of rows first (independent loads
+                    // that overlap their cache misses), then resolve each row in order.
+                    for chunk in p.items.chunks(64) {
+                        let mut warm = 0u32;
+                        for &(_, a, b, c, _) in chunk {
+                            warm ^= look.g.touch_id(&p.ids[a..b]);
+                            warm ^= look.g.touch_id(&p.ids[b..c]);
+                        }
+                        std::hint::black_box(warm);
+                        for (line, a, b, c, f) in chunk {
+                            let (src, dst) = (&p.ids[*a..*b], &p.ids[*b..*c]);
+                            let pl = st.plats.names.get(f.plat as usize).map(String::as_str);
+                            let reject = |column: u64, id: &str| RecordError {
+                                file: file.clone(),
+                                line: *line,
+                                column,
+                                message: unknown_id(id),
+                            };
+                            let Some(s) = look.get(src, pl) else {
+                                rej.push(reject(p.cols.0, src));
+                                continue;
+                            };
+                            let Some(t) = look.get(dst, pl) else {
+                                rej.push(reject(p.cols.1, dst));
+                                continue;
+                            };
+                            match RowSink::make(&st.plats.names, s, t, f, opts) {
+                                Some((r, h)) => {
+                                    st.rows.push(r);
+                                    st.hashes.push(h);
+                                }
+                                None => st.outside += 1,
+                            }
+                        }
+                    }
                 },
                 |st, rej| {
                     let map = acc.plats.intern_all(&st.plats);
