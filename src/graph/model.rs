@@ -199,8 +199,13 @@ impl Props {
     pub fn new() -> Self {
         Props(Vec::new())
     }
-    fn find(&self, k: &str) -> Result<usize, usize> {
-        self.0.binary_search_by(|(x, _)| x.as_str().cmp(k))
+    fn find<Q: Ord + ?Sized>(&self, k: &Q) -> Result<usize, usize>
+    where
+        String: std::borrow::Borrow<Q>,
+    {
+        use std::borrow::Borrow;
+        self.0
+            .binary_search_by(|(x, _)| Borrow::<Q>::borrow(x).cmp(k))
     }
     /// Set a property; returns the previous value.
     pub fn insert(&mut self, k: String, v: String) -> Option<String> {
@@ -213,11 +218,17 @@ impl Props {
         }
     }
     /// Value of a property.
-    pub fn get(&self, k: &str) -> Option<&String> {
+    pub fn get<Q: Ord + ?Sized>(&self, k: &Q) -> Option<&String>
+    where
+        String: std::borrow::Borrow<Q>,
+    {
         self.find(k).ok().map(|i| &self.0[i].1)
     }
     /// True when the property is set.
-    pub fn contains_key(&self, k: &str) -> bool {
+    pub fn contains_key<Q: Ord + ?Sized>(&self, k: &Q) -> bool
+    where
+        String: std::borrow::Borrow<Q>,
+    {
         self.find(k).is_ok()
     }
     /// Names, sorted.
