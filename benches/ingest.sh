@@ -39,7 +39,7 @@ if [ ! -f "$DIR/interactions.csv" ]; then
   "$BIN" generate --customers "$CUSTOMERS" --interactions "$ROWS" --brands 20 --seed 1 --out "$DIR" -q >/dev/null
 fi
 OUT=$(mktemp -d)
-/usr/bin/time -v "$BIN" --threads "$THREADS" stats "$DIR" -v --no-progress --format json -o "$OUT/stats.json" 2> "$OUT/err.txt"
+KOLGRAPH_INGEST_TIMES=1 /usr/bin/time -v "$BIN" --threads "$THREADS" stats "$DIR" -v --no-progress --format json -o "$OUT/stats.json" 2> "$OUT/err.txt"
 python3 - "$OUT" "$ROWS" <<'PY'
 import json, re, sys
 out, rows = sys.argv[1], int(sys.argv[2])
@@ -64,5 +64,7 @@ print(f"peak RSS                    {rss / 1024:.0f} MiB")
 print(f"CSR bytes/edge (out+in)     {s['csr_bytes_per_edge']:.2f} incl. offsets, {s['csr_adjacency_bytes_per_edge']:.2f} adjacency only")
 print(f"edge table bytes/pair       {s.get('edge_store_bytes_per_pair', float('nan')):.2f} (all aggregated edge properties, offsets included)")
 print(f"rejected rows               {s['rejected']}")
+for line in re.findall(r"^ingest (\w+): (\d+) rows, ([0-9.]+) s since start$", err, re.M):
+    print(f"  file {line[0]:<14} {int(line[1]):>10} rows, done at {float(line[2]):6.2f} s")
 PY
 rm -rf "$OUT"

@@ -168,7 +168,7 @@ pub struct NodeData {
     /// Platform handles merged into this node, as `platform:handle`, sorted.
     pub handles: Vec<String>,
     /// Extra columns from customers.* / accounts.*, kept as properties.
-    pub props: BTreeMap<String, String>,
+    pub props: Props,
 }
 
 impl NodeData {
@@ -181,8 +181,195 @@ impl NodeData {
             segment: None,
             joined_at: None,
             handles: Vec::new(),
-            props: BTreeMap::new(),
+            props: Props::new(),
         }
+    }
+}
+
+/// Extra node properties (name → value), sorted by name, in one small vector.
+///
+/// Same interface and iteration order as the `BTreeMap<String, String>` it replaces, but a
+/// node with one extra column (e.g. `clv`) costs one 48-byte allocation instead of a 544-byte
+/// B-tree leaf: with 5M customers that was ~2.7 GB.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Props(Vec<(String, String)>);
+
+impl Props {
+    /// No properties.
+    pub fn new() -> Self {
+        Props(Vec::new())
+    }
+    fn find<Q: Ord + ?Sized>(&self, k: &Q) -> Result<usize, usize>
+    where
+        String: std::borrow::Borrow<Q>,
+    {
+        use std::borrow::Borrow;
+        self.0
+            .binary_search_by(|(x, _)| Borrow::<Q>::borrow(x).cmp(k))
+    }
+    /// Set a property; returns the previous value.
+    pub fn insert(&mut self, k: String, v: String) -> Option<String> {
+        match self.find(&k) {
+            Ok(i) => Some(std::mem::replace(&mut self.0[i].1, v)),
+            Err(i) => {
+                self.0.insert(i, (k, v));
+                None
+            }
+        }
+    }
+    /// Value of a property.
+    pub fn get<Q: Ord + ?Sized>(&self, k: &Q) -> Option<&String>
+    where
+        String: std::borrow::Borrow<Q>,
+    {
+        self.find(k).ok().map(|i| &self.0[i].1)
+    }
+    /// True when the property is set.
+    pub fn contains_key<Q: Ord + ?Sized>(&self, k: &Q) -> bool
+    where
+        String: std::borrow::Borrow<Q>,
+    {
+        self.find(k).is_ok()
+    }
+    /// Names, sorted.
+    pub fn keys(&self) -> impl Iterator<Item = &String> + '_ {
+        self.0.iter().map(|(k, _)| k)
+    }
+    /// Values, in name order.
+    pub fn values(&self) -> impl Iterator<Item = &String> + '_ {
+        self.0.iter().map(|(_, v)| v)
+    }
+    /// (name, value) pairs, sorted by name.
+    pub fn iter(&self) -> PropsIter<'_> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+    /// Number of properties.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Iterator over [`Props`] pairs.
+pub type PropsIter<'a> = std::iter::Map<
+    std::slice::Iter<'a, (String, String)>,
+    fn(&'a (String, String)) -> (&'a String, &'a String),
+>;
+
+impl<'a> IntoIterator for &'a Props {
+    type Item = (&'a String, &'a String);
+    type IntoIter = PropsIter<'a>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl FromIterator<(String, String)> for Props {
+    fn from_iter<I: IntoIterator<Item = (String, String)>>(it: I) -> Self {
+        let mut p = Props::new();
+        for (k, v) in it {
+            p.insert(k, v);
+        }
+        p
+    }
+}
+
+impl Serialize for Props {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for Props {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(BTreeMap::<String, String>::deserialize(d)?
+            .into_iter()
+            .collect())
+    }
+}
+
+/// A string stored inline (no heap allocation) when it has at most 22 bytes: order ids and
+/// categories of transactions, one per row (two `String`s per row were ~64 bytes of heap).
+#[derive(Clone)]
+pub enum CompactStr {
+    /// Up to 22 bytes, zero-padded.
+    Inline(u8, [u8; 22]),
+    /// Longer strings.
+    Heap(Box<str>),
+}
+
+impl CompactStr {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        match self {
+            // Always a whole `&str` copied in, so valid UTF-8.
+            CompactStr::Inline(n, b) => std::str::from_utf8(&b[..usize::from(*n)]).unwrap_or(""),
+            CompactStr::Heap(s) => s,
+        }
+    }
+}
+
+impl From<&str> for CompactStr {
+    fn from(s: &str) -> Self {
+        if s.len() <= 22 {
+            let mut b = [0u8; 22];
+            b[..s.len()].copy_from_slice(s.as_bytes());
+            CompactStr::Inline(s.len() as u8, b)
+        } else {
+            CompactStr::Heap(s.into())
+        }
+    }
+}
+
+impl From<String> for CompactStr {
+    fn from(s: String) -> Self {
+        if s.len() <= 22 {
+            CompactStr::from(s.as_str())
+        } else {
+            CompactStr::Heap(s.into_boxed_str())
+        }
+    }
+}
+
+impl std::ops::Deref for CompactStr {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq for CompactStr {
+    fn eq(&self, o: &Self) -> bool {
+        self.as_str() == o.as_str()
+    }
+}
+
+impl Eq for CompactStr {}
+
+impl fmt::Debug for CompactStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for CompactStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for CompactStr {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CompactStr {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(String::deserialize(d)?.into())
     }
 }
 
@@ -261,8 +448,8 @@ pub struct Transaction {
     pub timestamp: i64,
     /// Non-negative amount.
     pub amount: f64,
-    /// Order id, if given.
-    pub order_id: Option<String>,
-    /// Category, if given.
-    pub category: Option<String>,
+    /// Order id, if given (inline when ≤ 22 bytes).
+    pub order_id: Option<CompactStr>,
+    /// Category, if given (inline when ≤ 22 bytes).
+    pub category: Option<CompactStr>,
 }

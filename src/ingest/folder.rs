@@ -15,13 +15,13 @@
 //! a handle that is unique across platforms. Platform names are case-insensitive, handles
 //! are compared exactly (a leading `@` is ignored).
 
-use super::table::{read_table, read_table_par, Row};
+use super::table::{read_table, read_table_par, read_table_par_fin, Row, PAR_BATCH, PAR_BLOCK};
 use super::values::{bad_num, bad_ts, parse_finite, parse_ts};
 use super::{reader, Dataset, IngestOptions, IngestReport, InputFile};
 use crate::error::{Error, RecordError, Result};
-use crate::graph::property::FastMap;
+use crate::graph::property::{FastMap, IdMap};
 use crate::graph::{
-    InteractionKind, InteractionRow, NodeKind, PropertyGraph, Transaction, NO_PLATFORM,
+    CompactStr, InteractionKind, InteractionRow, NodeKind, PropertyGraph, Transaction, NO_PLATFORM,
     ROW_HAS_SENTIMENT, ROW_HAS_TS,
 };
 use rayon::prelude::*;
@@ -100,16 +100,21 @@ struct Loader<'o> {
     report: IngestReport,
     /// customers.* was given: unknown ids are rejects, not new customers.
     closed: bool,
-    /// `platform:handle` → node.
-    handles: FastMap<String, u32>,
-    /// bare handle → node (None when ambiguous across platforms).
-    bare: FastMap<String, Option<u32>>,
+    /// `platform:handle` → node (inline keys: one probe per handle-named id).
+    handles: IdMap,
+    /// bare handle → node ([`AMBIGUOUS`] when it names several customers across platforms).
+    bare: IdMap,
     /// Per-node numeric values of extra customer columns.
     numeric: BTreeMap<String, Vec<Option<f64>>>,
     /// Extra customer columns that had a non-numeric value.
     non_numeric: HashSet<String>,
     transactions: Vec<Transaction>,
+    /// Start time when `KOLGRAPH_INGEST_TIMES` is set (per-file timings on stderr).
+    timer: Option<std::time::Instant>,
 }
+
+/// `bare` value of a handle that several customers use (on different platforms).
+const AMBIGUOUS: u32 = u32::MAX;
 
 fn handle_key(platform: &str, handle: &str) -> String {
     format!(
@@ -121,7 +126,7 @@ fn handle_key(platform: &str, handle: &str) -> String {
 
 /// `handles[handle_key(platform, handle)]`, with the key built on the stack when it is short
 /// (one lookup per handle-named id: an allocation each was a tenth of the ingest time).
-fn get_handle(handles: &FastMap<String, u32>, platform: &str, handle: &str) -> Option<u32> {
+fn get_handle(handles: &IdMap, platform: &str, handle: &str) -> Option<u32> {
     let p = platform.trim();
     let h = handle.trim().trim_start_matches('@');
     let n = p.len() + 1 + h.len();
@@ -132,10 +137,10 @@ fn get_handle(handles: &FastMap<String, u32>, platform: &str, handle: &str) -> O
         buf[p.len()] = b':';
         buf[p.len() + 1..n].copy_from_slice(h.as_bytes());
         if let Ok(k) = std::str::from_utf8(&buf[..n]) {
-            return handles.get(k).copied();
+            return handles.get(k);
         }
     }
-    handles.get(&handle_key(platform, handle)).copied()
+    handles.get(&handle_key(platform, handle))
 }
 
 impl<'o> Loader<'o> {
@@ -145,22 +150,31 @@ impl<'o> Loader<'o> {
             g: PropertyGraph::new(),
             report: IngestReport::default(),
             closed: false,
-            handles: FastMap::default(),
-            bare: FastMap::default(),
+            handles: IdMap::new(),
+            bare: IdMap::new(),
             numeric: BTreeMap::new(),
             non_numeric: HashSet::new(),
             transactions: Vec::new(),
+            timer: std::env::var_os("KOLGRAPH_INGEST_TIMES").map(|_| std::time::Instant::now()),
         }
     }
 
+    /// Record a file that was read (its SHA-256 is filled in by [`with_hashes`]).
     fn push_file(&mut self, path: &Path, role: &str, rows: u64, rejected: u64) -> Result<()> {
         self.report.files.push(InputFile {
             path: path.display().to_string(),
             role: role.into(),
-            sha256: reader::sha256_file(path)?,
+            sha256: String::new(),
             rows,
             rejected,
         });
+        if let Some(t0) = self.timer {
+            // Benchmark aid (`KOLGRAPH_INGEST_TIMES=1`): wall time per file on stderr.
+            eprintln!(
+                "ingest {role}: {rows} rows, {:.2} s since start",
+                t0.elapsed().as_secs_f64()
+            );
+        }
         Ok(())
     }
 
@@ -182,7 +196,8 @@ impl<'o> Loader<'o> {
 
     fn customers(&mut self, path: &Path) -> Result<()> {
         let mut rejects = Vec::new();
-        let mut extra_vals: Vec<(u32, String, String)> = Vec::new();
+        let numeric = &mut self.numeric;
+        let non_numeric = &mut self.non_numeric;
         let c = read_table(path, &CUSTOMER_COLUMNS, &[0], &mut rejects, |row| {
             let id = need(row, 0, "customer id")?;
             if self.g.index_of(id).is_some() {
@@ -204,24 +219,28 @@ impl<'o> Loader<'o> {
             n.joined_at = joined;
             for (k, val) in row.extras() {
                 n.props.insert(k.to_string(), val.to_string());
-                extra_vals.push((v, k.to_string(), val.to_string()));
+                // Numeric extra columns (e.g. `clv`) also as per-node numbers.
+                match parse_finite(val) {
+                    Ok(x) => {
+                        if !numeric.contains_key(k) {
+                            numeric.insert(k.to_string(), Vec::new());
+                        }
+                        if let Some(col) = numeric.get_mut(k) {
+                            if col.len() <= v as usize {
+                                col.resize(v as usize + 1, None);
+                            }
+                            col[v as usize] = Some(x);
+                        }
+                    }
+                    Err(_) => {
+                        if !non_numeric.contains(k) {
+                            non_numeric.insert(k.to_string());
+                        }
+                    }
+                }
             }
             Ok(())
         })?;
-        for (v, k, val) in extra_vals {
-            match parse_finite(&val) {
-                Ok(x) => {
-                    let col = self.numeric.entry(k).or_default();
-                    if col.len() <= v as usize {
-                        col.resize(v as usize + 1, None);
-                    }
-                    col[v as usize] = Some(x);
-                }
-                Err(_) => {
-                    self.non_numeric.insert(k);
-                }
-            }
-        }
         self.closed = true;
         self.report.rejects.extend(rejects);
         self.push_file(path, "customers", c.rows, c.rejected)
@@ -294,8 +313,8 @@ impl<'o> Loader<'o> {
             };
             let key = handle_key(platform, handle);
             match self.handles.get(&key) {
-                Some(&w) if w == v => return Ok(()),
-                Some(&w) => {
+                Some(w) if w == v => return Ok(()),
+                Some(w) => {
                     return Err(row.reject(
                         Some(2),
                         format!(
@@ -306,16 +325,13 @@ impl<'o> Loader<'o> {
                 }
                 None => {}
             }
-            self.handles.insert(key.clone(), v);
-            let h = handle.trim_start_matches('@').to_string();
-            self.bare
-                .entry(h)
-                .and_modify(|e| {
-                    if *e != Some(v) {
-                        *e = None;
-                    }
-                })
-                .or_insert(Some(v));
+            self.handles.insert(&key, v);
+            let h = handle.trim_start_matches('@');
+            match self.bare.get(h) {
+                Some(w) if w == v || w == AMBIGUOUS => {}
+                Some(_) => self.bare.insert(h, AMBIGUOUS),
+                None => self.bare.insert(h, v),
+            }
             self.g.node_mut(v).handles.push(key);
             merged += 1;
             Ok(())
@@ -347,28 +363,60 @@ impl<'o> Loader<'o> {
                 handles: &self.handles,
                 bare: &self.bare,
             };
-            read_table_par(
+            let file = &file;
+            read_table_par_fin(
                 path,
                 &INTERACTION_COLUMNS,
                 &[0, 1, 2, 4],
+                PAR_BLOCK,
+                PAR_BATCH,
                 IxBlock::default,
                 |st: &mut IxBlock, row| {
+                    // Ids are resolved per block in `finish`, in batches.
                     let (src, dst, f) = parse_interaction(row, &mut st.plats)?;
-                    let pl = st.plats.names.get(f.plat as usize).map(String::as_str);
-                    let s = look
-                        .get(src, pl)
-                        .ok_or_else(|| row.reject(Some(0), unknown_id(src)))?;
-                    let t = look
-                        .get(dst, pl)
-                        .ok_or_else(|| row.reject(Some(1), unknown_id(dst)))?;
-                    match RowSink::make(&st.plats.names, s, t, &f, opts) {
-                        Some((r, h)) => {
-                            st.rows.push(r);
-                            st.hashes.push(h);
-                        }
-                        None => st.outside += 1,
-                    }
+                    st.pending.cols = (row.col(0), row.col(1));
+                    st.pending.push(row.line, src, dst, f);
                     Ok(())
+                },
+                |st: &mut IxBlock, rej: &mut Vec<RecordError>| {
+                    let p = std::mem::take(&mut st.pending);
+                    st.rows.reserve(p.items.len());
+                    st.hashes.reserve(p.items.len());
+                    // Touch the id-map slots of a batch of rows first (independent loads
+                    // that overlap their cache misses), then resolve each row in order.
+                    for chunk in p.items.chunks(64) {
+                        let mut warm = 0u32;
+                        for &(_, a, b, c, _) in chunk {
+                            warm ^= look.g.touch_id(&p.ids[a..b]);
+                            warm ^= look.g.touch_id(&p.ids[b..c]);
+                        }
+                        std::hint::black_box(warm);
+                        for (line, a, b, c, f) in chunk {
+                            let (src, dst) = (&p.ids[*a..*b], &p.ids[*b..*c]);
+                            let pl = st.plats.names.get(f.plat as usize).map(String::as_str);
+                            let reject = |column: u64, id: &str| RecordError {
+                                file: file.clone(),
+                                line: *line,
+                                column,
+                                message: unknown_id(id),
+                            };
+                            let Some(s) = look.get(src, pl) else {
+                                rej.push(reject(p.cols.0, src));
+                                continue;
+                            };
+                            let Some(t) = look.get(dst, pl) else {
+                                rej.push(reject(p.cols.1, dst));
+                                continue;
+                            };
+                            match RowSink::make(&st.plats.names, s, t, f, opts) {
+                                Some((r, h)) => {
+                                    st.rows.push(r);
+                                    st.hashes.push(h);
+                                }
+                                None => st.outside += 1,
+                            }
+                        }
+                    }
                 },
                 |st, rej| {
                     let map = acc.plats.intern_all(&st.plats);
@@ -535,8 +583,8 @@ impl<'o> Loader<'o> {
                     node,
                     timestamp: ts,
                     amount,
-                    order_id: row.get(3).map(str::to_string),
-                    category: row.get(4).map(str::to_string),
+                    order_id: row.get(3).map(CompactStr::from),
+                    category: row.get(4).map(CompactStr::from),
                 });
                 Ok(())
             },
@@ -715,7 +763,12 @@ impl Platforms {
         } else {
             std::borrow::Cow::Borrowed(p)
         };
-        if let Some(&i) = self.ids.get(lower.as_ref()) {
+        // A handful of platforms: a scan beats hashing the name once per row.
+        if self.names.len() <= 16 {
+            if let Some(i) = self.names.iter().position(|n| n == lower.as_ref()) {
+                return i as u32;
+            }
+        } else if let Some(&i) = self.ids.get(lower.as_ref()) {
             return i;
         }
         let i = self.names.len() as u32;
@@ -799,8 +852,8 @@ impl RowSink {
 /// Read-only id resolution (no node creation), shareable across threads.
 struct Lookup<'a> {
     g: &'a PropertyGraph,
-    handles: &'a FastMap<String, u32>,
-    bare: &'a FastMap<String, Option<u32>>,
+    handles: &'a IdMap,
+    bare: &'a IdMap,
 }
 
 impl Lookup<'_> {
@@ -821,7 +874,7 @@ impl Lookup<'_> {
                     return Some(v);
                 }
             }
-            if let Some(&Some(v)) = self.bare.get(h) {
+            if let Some(v) = self.bare.get(h).filter(|&v| v != AMBIGUOUS) {
                 return Some(v);
             }
         }
@@ -861,21 +914,60 @@ pub fn load_folder(dir: &Path, opts: &IngestOptions) -> Result<Dataset> {
             dir.display()
         ))
     })?;
-    let mut l = Loader::new(opts);
-    if let Some(p) = find_role(dir, "customers")? {
-        l.customers(&p)?;
-    }
-    if let Some(p) = find_role(dir, "accounts")? {
-        l.accounts(&p)?;
-    }
-    if let Some(p) = find_role(dir, "identities")? {
-        l.identities(&p)?;
-    }
-    l.interactions(&interactions)?;
-    if let Some(p) = find_role(dir, "transactions")? {
-        l.transactions(&p)?;
-    }
-    Ok(l.finish(false))
+    let customers = find_role(dir, "customers")?;
+    let accounts = find_role(dir, "accounts")?;
+    let identities = find_role(dir, "identities")?;
+    let transactions = find_role(dir, "transactions")?;
+    let all: Vec<PathBuf> = [&customers, &accounts, &identities]
+        .into_iter()
+        .flatten()
+        .chain(std::iter::once(&interactions))
+        .chain(transactions.iter())
+        .cloned()
+        .collect();
+    with_hashes(&all, || {
+        let mut l = Loader::new(opts);
+        if let Some(p) = &customers {
+            l.customers(p)?;
+        }
+        if let Some(p) = &accounts {
+            l.accounts(p)?;
+        }
+        if let Some(p) = &identities {
+            l.identities(p)?;
+        }
+        l.interactions(&interactions)?;
+        if let Some(p) = &transactions {
+            l.transactions(p)?;
+        }
+        Ok(l.finish(false))
+    })
+}
+
+/// Run `load` while another thread computes the SHA-256 of every input file, then fill the
+/// report's hashes. Hashing used to run after each file was parsed, on the critical path;
+/// this way it overlaps the (partly sequential) loading.
+fn with_hashes(paths: &[PathBuf], load: impl FnOnce() -> Result<Dataset>) -> Result<Dataset> {
+    std::thread::scope(|sc| {
+        let h = sc.spawn(|| {
+            paths
+                .iter()
+                .map(|p| reader::sha256_file(p))
+                .collect::<Result<Vec<String>>>()
+        });
+        let ds = load();
+        let hashes = h
+            .join()
+            .map_err(|_| Error::Other("the file hashing thread failed".into()))?;
+        let mut ds = ds?;
+        let hashes = hashes?;
+        for f in &mut ds.report.files {
+            if let Some(i) = paths.iter().position(|p| p.display().to_string() == f.path) {
+                f.sha256.clone_from(&hashes[i]);
+            }
+        }
+        Ok(ds)
+    })
 }
 
 /// Load a single interactions file (CSV, TSV or JSONL; every id becomes a customer).
@@ -883,9 +975,11 @@ pub fn load_folder(dir: &Path, opts: &IngestOptions) -> Result<Dataset> {
 /// # Errors
 /// I/O errors, or a header that lacks a required column.
 pub fn load_interactions_file(path: &Path, opts: &IngestOptions) -> Result<Dataset> {
-    let mut l = Loader::new(opts);
-    l.interactions(path)?;
-    Ok(l.finish(false))
+    with_hashes(&[path.to_path_buf()], || {
+        let mut l = Loader::new(opts);
+        l.interactions(path)?;
+        Ok(l.finish(false))
+    })
 }
 
 /// Parse one optional table on its own (used by the fuzz tests).
@@ -893,13 +987,15 @@ pub fn load_interactions_file(path: &Path, opts: &IngestOptions) -> Result<Datas
 /// # Errors
 /// As [`load_folder`].
 pub fn load_role_file(path: &Path, role: &str, opts: &IngestOptions) -> Result<Dataset> {
-    let mut l = Loader::new(opts);
-    match role {
-        "customers" => l.customers(path)?,
-        "accounts" => l.accounts(path)?,
-        "identities" => l.identities(path)?,
-        "transactions" => l.transactions(path)?,
-        _ => l.interactions(path)?,
-    }
-    Ok(l.finish(false))
+    with_hashes(&[path.to_path_buf()], || {
+        let mut l = Loader::new(opts);
+        match role {
+            "customers" => l.customers(path)?,
+            "accounts" => l.accounts(path)?,
+            "identities" => l.identities(path)?,
+            "transactions" => l.transactions(path)?,
+            _ => l.interactions(path)?,
+        }
+        Ok(l.finish(false))
+    })
 }

@@ -574,6 +574,38 @@ pub fn read_table_par_sized<S: Send>(
     batch: usize,
     new_state: impl Fn() -> S + Sync,
     row_fn: impl Fn(&mut S, &Row<'_>) -> std::result::Result<(), RecordError> + Sync,
+    merge: impl FnMut(S, Vec<RecordError>),
+) -> Result<TableCounts> {
+    read_table_par_fin(
+        path,
+        wanted,
+        required,
+        block,
+        batch,
+        new_state,
+        row_fn,
+        |_: &mut S, _: &mut Vec<RecordError>| {},
+        merge,
+    )
+}
+
+/// [`read_table_par_sized`] with a `finish` step run on every state before it is merged (in
+/// parallel for blocks): a block can buffer its rows in `row_fn` and process them together
+/// in `finish` (e.g. batched id lookups), appending rejects for its own rows (the caller puts
+/// rejects back in line order).
+///
+/// # Errors
+/// As [`read_table`].
+#[allow(clippy::too_many_arguments)]
+pub fn read_table_par_fin<S: Send>(
+    path: &Path,
+    wanted: &[&[&str]],
+    required: &[usize],
+    block: usize,
+    batch: usize,
+    new_state: impl Fn() -> S + Sync,
+    row_fn: impl Fn(&mut S, &Row<'_>) -> std::result::Result<(), RecordError> + Sync,
+    finish: impl Fn(&mut S, &mut Vec<RecordError>) + Sync,
     mut merge: impl FnMut(S, Vec<RecordError>),
 ) -> Result<TableCounts> {
     let file = path.display().to_string();
@@ -590,7 +622,10 @@ pub fn read_table_par_sized<S: Send>(
             let res = row_fn(&mut st, row);
             n += 1;
             if n % SEQ_FLUSH == 0 {
-                merge(std::mem::replace(&mut st, new_state()), Vec::new());
+                let mut full = std::mem::replace(&mut st, new_state());
+                let mut rj = Vec::new();
+                finish(&mut full, &mut rj);
+                merge(full, rj);
             }
             res
         };
@@ -606,6 +641,7 @@ pub fn read_table_par_sized<S: Send>(
                 &mut f,
             )?,
         };
+        finish(&mut st, &mut rej);
         merge(st, rej);
         Ok(c)
     };
@@ -657,7 +693,11 @@ pub fn read_table_par_sized<S: Send>(
             let outs: Vec<Option<BlockOut<S>>> = blocks
                 .par_iter()
                 .zip(starts.par_iter())
-                .map(|(&(a, b), &start)| parse_block(&ctx, &buf[a..b], start, &new_state, &row_fn))
+                .map(|(&(a, b), &start)| {
+                    let mut o = parse_block(&ctx, &buf[a..b], start, &new_state, &row_fn)?;
+                    finish(&mut o.state, &mut o.rejects);
+                    Some(o)
+                })
                 .collect();
             for (i, out) in outs.into_iter().enumerate() {
                 match out {
@@ -682,7 +722,10 @@ pub fn read_table_par_sized<S: Send>(
                             let res = row_fn(&mut st, row);
                             n += 1;
                             if n % SEQ_FLUSH == 0 {
-                                merge(std::mem::replace(&mut st, new_state()), Vec::new());
+                                let mut full = std::mem::replace(&mut st, new_state());
+                                let mut rj = Vec::new();
+                                finish(&mut full, &mut rj);
+                                merge(full, rj);
                             }
                             res
                         };
@@ -696,6 +739,7 @@ pub fn read_table_par_sized<S: Send>(
                             &mut rej,
                             &mut f,
                         )?;
+                        finish(&mut st, &mut rej);
                         merge(st, rej);
                         return Ok(counts);
                     }

@@ -233,7 +233,7 @@ mod tests {
             node,
             timestamp: day * 86_400,
             amount,
-            order_id: order.map(str::to_string),
+            order_id: order.map(Into::into),
             category: None,
         }
     }

@@ -1,0 +1,64 @@
+//! The inline-key id map used by ingest (`graph::property::IdMap`) behaves like a `HashMap`:
+//! inline (1..=23 bytes) and long keys, overwrites, growth and misses.
+
+use kolgraph::graph::property::IdMap;
+use proptest::prelude::*;
+use std::collections::HashMap;
+
+#[test]
+fn inline_and_long_keys() {
+    let mut m = IdMap::new();
+    assert!(m.is_empty());
+    assert_eq!(m.get("c1"), None);
+    assert_eq!(m.get(""), None);
+    let long = "a-very-long-external-identifier-0001";
+    m.insert("c1", 1);
+    m.insert("", 7);
+    m.insert(long, 2);
+    m.insert("x:exactly-23-bytes-key!", 3);
+    assert_eq!("x:exactly-23-bytes-key!".len(), 23);
+    m.insert("x:exactly-24-bytes-key!!", 4);
+    assert_eq!(m.get("c1"), Some(1));
+    assert_eq!(m.get(""), Some(7));
+    assert_eq!(m.get(long), Some(2));
+    assert_eq!(m.get("x:exactly-23-bytes-key!"), Some(3));
+    assert_eq!(m.get("x:exactly-24-bytes-key!!"), Some(4));
+    // Same bytes, different length: distinct keys (the length is part of the packed key).
+    assert_eq!(m.get("c1\0"), None);
+    m.insert("c1", 9);
+    assert_eq!(m.get("c1"), Some(9));
+    assert_eq!(m.len(), 5);
+}
+
+#[test]
+fn many_keys_grow_and_resolve() {
+    let mut m = IdMap::new();
+    m.reserve(10);
+    for i in 0..200_000u32 {
+        m.insert(&format!("c{i:06}"), i);
+    }
+    assert_eq!(m.len(), 200_000);
+    for i in 0..200_000u32 {
+        assert_eq!(m.get(&format!("c{i:06}")), Some(i));
+    }
+    for i in 200_000..201_000u32 {
+        assert_eq!(m.get(&format!("c{i:06}")), None);
+    }
+}
+
+proptest! {
+    #[test]
+    fn matches_hashmap(ops in proptest::collection::vec(("[a-c:@]{0,30}", any::<u32>()), 0..300),
+                       probes in proptest::collection::vec("[a-c:@]{0,30}", 0..50)) {
+        let mut m = IdMap::new();
+        let mut model: HashMap<String, u32> = HashMap::new();
+        for (k, v) in &ops {
+            m.insert(k, *v);
+            model.insert(k.clone(), *v);
+        }
+        prop_assert_eq!(m.len(), model.len());
+        for k in ops.iter().map(|(k, _)| k).chain(probes.iter()) {
+            prop_assert_eq!(m.get(k), model.get(k).copied());
+        }
+    }
+}
