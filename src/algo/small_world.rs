@@ -180,16 +180,39 @@ struct Simple {
 
 impl Simple {
     fn from_csr(g: &CsrGraph) -> Simple {
-        let u = g.undirected();
-        let n = u.n();
+        // The sorted merge of each node's out- and in-row is its undirected neighbourhood (what
+        // `g.undirected()` gives) without the transient arc list and CSR of that copy.
+        let n = g.n();
+        let sym = std::sync::Arc::ptr_eq(&g.out, &g.inc);
         let mut off = Vec::with_capacity(n + 1);
-        let mut adj = Vec::with_capacity(u.m());
+        let mut adj = Vec::with_capacity(if sym { g.m() } else { 2 * g.m() });
         off.push(0);
         for v in 0..n as u32 {
-            adj.extend(u.neighbors(v).iter().copied().filter(|&w| w != v));
+            let a = g.out.neighbors(v);
+            let b: &[u32] = if sym { &[] } else { g.inc.neighbors(v) };
+            let (mut i, mut j) = (0, 0);
+            let mut last = None;
+            while i < a.len() || j < b.len() {
+                let w = if j >= b.len() || (i < a.len() && a[i] <= b[j]) {
+                    i += 1;
+                    a[i - 1]
+                } else {
+                    j += 1;
+                    b[j - 1]
+                };
+                if w != v && last != Some(w) {
+                    adj.push(w);
+                    last = Some(w);
+                }
+            }
             off.push(adj.len());
         }
+        adj.shrink_to_fit();
         Simple { off, adj }
+    }
+    /// Whether the edge {a, b} is in the graph (rows are sorted).
+    fn has(&self, a: u32, b: u32) -> bool {
+        self.nb(a as usize).binary_search(&b).is_ok()
     }
     fn from_edges(n: usize, edges: &[(u32, u32)]) -> Simple {
         let mut deg = vec![0usize; n + 1];
@@ -538,26 +561,68 @@ fn key(a: u32, b: u32) -> u64 {
     (u64::from(x) << 32) | u64::from(y)
 }
 
+type KeySet = HashSet<u64, BuildHasherDefault<FastHasher>>;
+
+/// An edge set stored as a base graph and its differences: `edge ∈ set ⇔ (edge ∈ base ∧ edge ∉
+/// removed) ∨ edge ∈ added`, with `added ∩ base = ∅` and `removed ⊆ base` kept by the updates.
+struct EdgeDiff<'a> {
+    base: &'a Simple,
+    added: KeySet,
+    removed: KeySet,
+}
+
+impl EdgeDiff<'_> {
+    fn contains(&self, a: u32, b: u32) -> bool {
+        let k = key(a, b);
+        if self.base.has(a, b) {
+            !self.removed.contains(&k)
+        } else {
+            self.added.contains(&k)
+        }
+    }
+    /// Remove a present edge.
+    fn remove(&mut self, a: u32, b: u32) {
+        let k = key(a, b);
+        if !self.added.remove(&k) {
+            self.removed.insert(k);
+        }
+    }
+    /// Insert an absent edge.
+    fn insert(&mut self, a: u32, b: u32) {
+        let k = key(a, b);
+        if !self.removed.remove(&k) {
+            self.added.insert(k);
+        }
+    }
+}
+
 /// Degree-preserving rewiring. Random references (Maslov–Sneppen): `rounds` (= min(niter·m, max_swaps)) accepted double
 /// edge swaps. Lattice references follow `networkx.lattice_reference`: `rounds` rounds, each
 /// trying up to ⌊2m/(n−1)⌋ swaps of random oriented edges (a, b), (c, d) into (a, d), (c, b),
 /// accepted when `D(a,b) + D(c,d) ≥ D(a,c) + D(b,d)` for the ring distance D of node positions
 /// (node order), stopping the round at the first accepted swap.
 fn rewire(
-    n: usize,
+    base: &Simple,
     edges: &[(u32, u32)],
     rounds: u64,
     lattice: bool,
     seed: u64,
     unit: u64,
 ) -> Simple {
+    let n = base.n();
     let mut e = edges.to_vec();
     let m = e.len();
     if m < 2 || n < 4 {
         return Simple::from_edges(n, &e);
     }
-    let mut set: HashSet<u64, BuildHasherDefault<FastHasher>> =
-        e.iter().map(|&(a, b)| key(a, b)).collect();
+    // The current edge set as the base graph (`edges` = the edges of `base`) plus the edges
+    // added and minus those removed by the swaps so far: O(swaps) hashed keys instead of O(m)
+    // (at 20M edges a full set cost ~0.5 GB per reference, two references at a time).
+    let mut set = EdgeDiff {
+        base,
+        added: HashSet::default(),
+        removed: HashSet::default(),
+    };
     let stream = if lattice {
         Stream::Lattice
     } else {
@@ -598,16 +663,16 @@ fn rewire(
                 continue;
             }
             attempts += 1;
-            if set.contains(&key(a, d)) || set.contains(&key(c, b)) {
+            if set.contains(a, d) || set.contains(c, b) {
                 continue;
             }
             if lattice && ring(a, b) + ring(c, d) < ring(a, c) + ring(b, d) {
                 continue;
             }
-            set.remove(&key(a, b));
-            set.remove(&key(c, d));
-            set.insert(key(a, d));
-            set.insert(key(c, b));
+            set.remove(a, b);
+            set.remove(c, d);
+            set.insert(a, d);
+            set.insert(c, b);
             e[i] = (a, d);
             e[j] = (c, b);
             break;
@@ -659,7 +724,7 @@ pub fn analyze(g: &CsrGraph, cfg: &SmallWorldConfig, seed: u64) -> Result<SmallW
             .map(|i| {
                 let lattice = i >= cfg.nrand;
                 let unit = (i % cfg.nrand) as u64;
-                let r = rewire(n, &edges, rounds, lattice, seed, unit);
+                let r = rewire(&s, &edges, rounds, lattice, seed, unit);
                 let (c, t, _) = clustering(&r);
                 let stream = if lattice {
                     Stream::Lattice

@@ -123,23 +123,30 @@ pub fn emit<J: Serialize>(
 /// buffer: a ranking of millions of customers is never held as one string (a closed pipe is
 /// not an error).
 pub fn write_json<J: Serialize>(out: Option<&Path>, json: &J) -> Result<()> {
+    write_json_as(out, json, true)
+}
+
+/// [`write_json`], pretty-printed or compact (one line: no indentation or spaces, about half
+/// the bytes of the pretty form for per-customer records).
+pub fn write_json_as<J: Serialize>(out: Option<&Path>, json: &J, pretty: bool) -> Result<()> {
+    fn ser<W: Write, J: Serialize>(w: &mut W, json: &J, pretty: bool) -> std::io::Result<()> {
+        if pretty {
+            serde_json::to_writer_pretty(&mut *w, json)?;
+        } else {
+            serde_json::to_writer(&mut *w, json)?;
+        }
+        w.write_all(b"\n")?;
+        w.flush()
+    }
     match out {
         Some(p) => {
             let f = std::fs::File::create(p).map_err(|e| Error::io("writing", p, e))?;
             let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
-            serde_json::to_writer_pretty(&mut w, json)
-                .map_err(|e| Error::io("writing", p, std::io::Error::from(e)))?;
-            w.write_all(b"\n")
-                .and_then(|()| w.flush())
-                .map_err(|e| Error::io("writing", p, e))
+            ser(&mut w, json, pretty).map_err(|e| Error::io("writing", p, e))
         }
         None => {
             let mut w = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
-            let r = serde_json::to_writer_pretty(&mut w, json)
-                .map_err(std::io::Error::from)
-                .and_then(|()| w.write_all(b"\n"))
-                .and_then(|()| w.flush());
-            match r {
+            match ser(&mut w, json, pretty) {
                 Ok(()) => Ok(()),
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                 Err(e) => Err(Error::io("writing", "<stdout>", e)),

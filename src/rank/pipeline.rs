@@ -30,7 +30,7 @@ use crate::algo::community::{
 use crate::algo::diffusion::probability::{EdgeProbabilities, ProbabilityConfig};
 use crate::algo::diffusion::sub_seed;
 use crate::algo::diffusion::{auto_rr_sets, simulate, top_reached, SpreadConfig, SpreadModel};
-use crate::algo::influence::imm::{rr_tally, RrTally, SHARE_ONE};
+use crate::algo::influence::imm::{rr_pilot, rr_tally, RrTally, SHARE_ONE};
 use crate::algo::influence::{
     choose_seeds, evaluate_on_rr, Chosen, SeedConfig, SeedMethod, SeedSet, EVAL_TAG,
 };
@@ -340,8 +340,10 @@ fn run_algorithms(
     r.core = Some(timer.time("kcore", || kcore(g)));
     // Communities.
     progress.start("communities", 0);
-    let und = g.undirected();
-    match timer.time("communities", || detect(&und, &cfg.community, seed)) {
+    // The undirected copy (≈ 16 bytes per arc) lives only while communities are detected.
+    match timer.time("communities", || {
+        detect(&g.undirected(), &cfg.community, seed)
+    }) {
         Ok(part) => {
             let pc = ProfileConfig {
                 resolution: cfg.community.resolution,
@@ -388,11 +390,17 @@ fn run_algorithms(
             // Pilot: the mean RR-set size sets the budgets of reach and IMM (both cost θ · mean
             // size; dense communities make sets of hundreds of nodes).
             let lt = cfg.spread.model == SpreadModel::Lt;
-            let pilot = timer.time("rr_pilot", || {
-                rr_tally(g, &probs, lt, RR_PILOT_SETS, sub_seed(seed, PILOT_TAG), &[])
+            let (pilot_sets, pilot_members) = timer.time("rr_pilot", || {
+                rr_pilot(
+                    g,
+                    &probs,
+                    lt,
+                    RR_PILOT_SETS,
+                    RR_PILOT_MEMBERS,
+                    sub_seed(seed, PILOT_TAG),
+                )
             });
-            let mean_size = (pilot.total_size as f64 / RR_PILOT_SETS as f64).max(1.0);
-            drop(pilot);
+            let mean_size = (pilot_members as f64 / pilot_sets.max(1) as f64).max(1.0);
             if !cfg.ranking_only && cfg.seeds > 0 {
                 let imm_cap = ((IMM_MAX_ENTRIES as f64 / mean_size) as u64).max(1);
                 let sc = SeedConfig {
@@ -461,8 +469,13 @@ fn run_algorithms(
             }
             let lists: Vec<&[NodeId]> = chosen.iter().map(|c| c.seeds.as_slice()).collect();
             let theta = if cfg.spread.rr_sets == 0 {
+                // The floor of REACH_MIN_SETS holds while it costs at most twice the budget
+                // (all small and mid-size graphs); for huge RR sets the budget wins.
+                let floor = REACH_MIN_SETS
+                    .min(((2 * REACH_MAX_ENTRIES) as f64 / mean_size) as u64)
+                    .max(1);
                 ((REACH_MAX_ENTRIES as f64 / mean_size) as u64)
-                    .clamp(REACH_MIN_SETS, auto_rr_sets(n).max(REACH_MIN_SETS))
+                    .clamp(floor, auto_rr_sets(n).max(floor))
             } else {
                 cfg.spread.rr_sets
             };
@@ -531,10 +544,19 @@ fn run_algorithms(
     progress.finish();
     if !cfg.ranking_only {
         progress.start("small world", 0);
+        let nrand = small_world_references(cfg.small_world.nrand, g.m());
+        if nrand < cfg.small_world.nrand && !cfg.small_world.no_baselines {
+            r.notes.push(format!(
+                "small world: {nrand} random and {nrand} lattice references instead of {} \
+                 ({} arcs, reference budget {SMALL_WORLD_REF_WORK} arcs)",
+                cfg.small_world.nrand,
+                g.m()
+            ));
+        }
         let graphs = 1 + 2 * if cfg.small_world.no_baselines {
             0
         } else {
-            cfg.small_world.nrand
+            nrand
         };
         let samples = small_world_samples(cfg.small_world.samples, graphs, g.m());
         if samples < cfg.small_world.samples {
@@ -547,6 +569,7 @@ fn run_algorithms(
         }
         let swc = SmallWorldConfig {
             samples,
+            nrand,
             ..cfg.small_world.clone()
         };
         match timer.time("small_world", || small_world(g, &swc, seed)) {
@@ -635,10 +658,11 @@ pub const BETWEENNESS_SAMPLES: usize = 512;
 pub const BETWEENNESS_MIN_SAMPLES: usize = 64;
 /// Work budget of sampled betweenness in arcs scanned: each source costs about 2·m (Brandes'
 /// forward BFS and backward accumulation).
-pub const BETWEENNESS_WORK: u64 = 1 << 33;
+pub const BETWEENNESS_WORK: u64 = 1 << 32;
 
 /// Sampled sources on a graph of `m` arcs: `BETWEENNESS_WORK / (2m)` clamped to
-/// [`BETWEENNESS_MIN_SAMPLES`, `BETWEENNESS_SAMPLES`] (512 up to ~8M arcs, 143 at 30M). The
+/// [`BETWEENNESS_MIN_SAMPLES`, `BETWEENNESS_SAMPLES`] (512 up to ~4M arcs, 71 at 30M, the floor
+/// of 64 from 33.5M arcs: ≈ 77 s at the 50M-interaction dataset's 33M arcs on 2 cores). The
 /// brokerage component is a percentile; with K sources a node's estimate has relative error about
 /// `1/√(K·share of shortest paths through it)`, small for the top brokers that matter.
 pub fn betweenness_auto_samples(m: usize) -> usize {
@@ -648,13 +672,20 @@ pub fn betweenness_auto_samples(m: usize) -> usize {
 
 /// RR sets of the pilot that measures the mean RR-set size.
 pub const RR_PILOT_SETS: u64 = 10_000;
+/// Member budget of the pilot: it stops after the first block of 2,048 sets that reaches it
+/// (4,096 sets at the 50M dataset's mean size of 7,722 instead of 10,000: ~6 s instead of 14 s;
+/// the mean of 4,096 sets is still within a few percent, and it only sizes the budgets).
+/// Smaller graphs never reach it and keep exactly 10,000 sets.
+pub const RR_PILOT_MEMBERS: u64 = 1 << 24;
 /// Sub-seed tag of the pilot sets (independent of the reach sets).
 const PILOT_TAG: u64 = 0x9170;
 /// Work budget of reach and the seed curves, in RR-set members: θ = budget / mean size, between
 /// [`REACH_MIN_SETS`] and [`auto_rr_sets`] (16 per node, ≤ 8M). A customer with true alone-reach
 /// `r` is in a fraction `p = r/n` of the sets: relative standard error `√((1−p)/(θp))`.
 pub const REACH_MAX_ENTRIES: u64 = 1 << 27;
-/// Fewest RR sets for reach and the seed curves.
+/// Fewest RR sets for reach and the seed curves, unless that many sets would cost more than
+/// twice [`REACH_MAX_ENTRIES`] (then `2·REACH_MAX_ENTRIES / mean size`: ≈ 34,800 sets at the
+/// 50M dataset's mean size of 7,722, relative error ≈ 3% for a customer reaching 4% of nodes).
 pub const REACH_MIN_SETS: u64 = 50_000;
 /// Memory budget of IMM in stored RR-set members (≈ 8 bytes each with the inverted index,
 /// 2 GiB): `max_rr_sets = budget / mean size`; when θ is cut, ε is relaxed to the value those
@@ -663,8 +694,10 @@ pub const IMM_MAX_ENTRIES: u64 = 1 << 28;
 
 /// Work budget of the campaign's Monte Carlo evaluation (cascade timeline and 95% CI), in
 /// expected activations: `runs = budget / expected spread`, between [`MC_EVAL_MIN_RUNS`] and
-/// `--runs`. The CI half-width grows as `1/√runs` (reported in summary.json `ci95`).
-pub const MC_EVAL_WORK: u64 = 1 << 28;
+/// `--runs`. The CI half-width grows as `1/√runs` (reported in summary.json `ci95`). 2²⁶
+/// keeps 10,000 runs up to an expected spread of ~6,700 and gives ~316 runs at the 50M dataset's
+/// ~212k (each run's spread varies little there, the interval stays well under 1% of the mean).
+pub const MC_EVAL_WORK: u64 = 1 << 26;
 /// Fewest Monte Carlo runs of the campaign evaluation.
 pub const MC_EVAL_MIN_RUNS: u32 = 200;
 
@@ -689,6 +722,18 @@ pub const SMALL_WORLD_MIN_SAMPLES: usize = 16;
 pub fn small_world_samples(requested: usize, graphs: usize, m: usize) -> usize {
     let per = (graphs.max(1) as u64 * m.max(1) as u64).max(1);
     ((SMALL_WORLD_BFS_WORK / per) as usize).clamp(SMALL_WORLD_MIN_SAMPLES.min(requested), requested)
+}
+
+/// Budget of the small-world references, in arcs per kind: `nrand = budget / m` random (and as
+/// many lattice) references, between 1 and the requested `nrand` (4 by default: unchanged up to
+/// ~16.8M arcs; 2 at the 50M dataset's 33M arcs). Each reference costs a rewiring, a triangle
+/// count and the sampled BFS of a graph as large as the input; σ and ω are means over the
+/// references (their spread is reported as `sigma_spread` and the reference standard deviations).
+pub const SMALL_WORLD_REF_WORK: u64 = 1 << 26;
+
+/// Random (and lattice) references for a graph of `m` arcs (see [`SMALL_WORLD_REF_WORK`]).
+pub fn small_world_references(requested: usize, m: usize) -> usize {
+    ((SMALL_WORLD_REF_WORK / m.max(1) as u64) as usize).clamp(1.min(requested), requested)
 }
 
 /// Monte Carlo runs per customer of the CLV-weighted reach.
@@ -817,7 +862,8 @@ pub fn analyze(
     let sentiment = recent_sentiment(pg, as_of, &rc.sentiment);
     // A node in no interaction has no network value: its PageRank is only teleport mass and its
     // reach only itself, so those raw scores are zeroed (percentile 0) before the percentiles.
-    let mut inputs = algo.inputs.clone();
+    let mut algo = algo;
+    let inputs = &mut algo.inputs;
     for v in 0..n as u32 {
         if graph.out.degree(v) + graph.inc.degree(v) == 0 {
             for x in [
@@ -833,7 +879,7 @@ pub fn analyze(
         }
     }
     let mut network = network_values(
-        &inputs,
+        inputs,
         &sentiment,
         &customers,
         &rc.network,
@@ -841,6 +887,12 @@ pub fn analyze(
         &rc.sentiment,
         &algo.reasons,
     );
+    // The raw scores now live in `network.nodes`: free the per-node input vectors (3 × 8 bytes
+    // per node) before the ranking tables are built. Communities stay for the role rules.
+    algo.inputs.influence = None;
+    algo.inputs.reach = None;
+    algo.inputs.betweenness = None;
+    drop(sentiment);
     // The money form of network value uses the CLV even when the percentile blend ranks by RFM.
     let clv: Vec<f64> = purchase.iter().map(|p| p.clv).collect();
     money_values(
@@ -853,14 +905,16 @@ pub fn analyze(
     let nv: Vec<f64> = network.nodes.iter().map(|x| x.value).collect();
     let money: Vec<f64> = network.nodes.iter().map(|x| x.money).collect();
     let ranking = blend(&purchase_value, &nv, &money, &customers, &rc.blend);
+    drop((clv, nv, money));
     let shift = shift_report(&ranking, &rc.shift);
     let out_deg: Vec<f64> = (0..n as u32).map(|v| graph.out.degree(v) as f64).collect();
     let out_degree_pct = percentiles(&out_deg, &customers);
+    drop(out_deg);
     let (neigh, neigh_phase) = PhaseTime::measure("neighbour_communities", || {
         algo.inputs
             .community
             .as_ref()
-            .map(|c| neighbour_communities(&graph.undirected(), c))
+            .map(|c| neighbour_communities(&graph, c))
     });
     let rin = RoleInputs {
         network: &network.nodes,
@@ -996,9 +1050,9 @@ mod tests {
 
     #[test]
     fn budgets_keep_small_graphs_unchanged_and_bound_big_ones() {
-        // Betweenness: 512 sources up to ~8M arcs, fewer above, never below 64.
+        // Betweenness: 512 sources up to ~4M arcs, fewer above, never below 64.
         assert_eq!(betweenness_auto_samples(677_099), BETWEENNESS_SAMPLES);
-        assert_eq!(betweenness_auto_samples(30_000_000), 143);
+        assert_eq!(betweenness_auto_samples(30_000_000), 71);
         assert_eq!(
             betweenness_auto_samples(usize::MAX / 4),
             BETWEENNESS_MIN_SAMPLES
@@ -1006,12 +1060,18 @@ mod tests {
         // Campaign Monte Carlo: --runs kept for small spreads, cut for huge ones, floor 200,
         // and never more than requested.
         assert_eq!(eval_runs(10_000, 4770.0), 10_000);
-        assert_eq!(eval_runs(10_000, 250_000.0), 1073);
+        assert_eq!(eval_runs(10_000, 250_000.0), 268);
         assert_eq!(eval_runs(10_000, 1e12), MC_EVAL_MIN_RUNS);
         assert_eq!(eval_runs(50, 1e12), 50);
         // Small world: 256 sources on 9 graphs up to ~1.9M arcs, 16 at 30M.
         assert_eq!(small_world_samples(256, 9, 677_099), 256);
         assert_eq!(small_world_samples(256, 9, 30_000_000), 16);
         assert_eq!(small_world_samples(4, 9, 30_000_000), 4);
+        // Small-world references: 4 up to ~16.8M arcs, 2 at 33M, at least 1, never more than
+        // requested (0 stays 0).
+        assert_eq!(small_world_references(4, 6_700_000), 4);
+        assert_eq!(small_world_references(4, 33_375_344), 2);
+        assert_eq!(small_world_references(4, usize::MAX / 4), 1);
+        assert_eq!(small_world_references(0, 10), 0);
     }
 }

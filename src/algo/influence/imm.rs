@@ -324,6 +324,46 @@ pub struct RrTally {
     pub total_size: u64,
 }
 
+/// Mean-size pilot: the sets `0..` of [`rr_tally`]'s stream for `seed`, generated in blocks of
+/// [`CHUNK`] until `max_sets` sets or at least `max_members` members; returns `(sets, members)`.
+/// The stop rule is checked between blocks, so the result does not depend on the thread count,
+/// and when the member budget does not bind it is exactly `rr_tally(.., max_sets, seed, &[])`'s
+/// `(theta, total_size)`. Memory O(n) per thread.
+pub fn rr_pilot(
+    g: &CsrGraph,
+    probs: &EdgeProbabilities,
+    lt: bool,
+    max_sets: u64,
+    max_members: u64,
+    seed: u64,
+) -> (u64, u64) {
+    let n = g.n();
+    let rev = Walk::new(g, probs, lt);
+    let stream = sub_seed(seed, RR_TAG);
+    let threads = rayon::current_num_threads().max(1);
+    let mut scratch: Vec<RrScratch> = (0..threads).map(|_| RrScratch::new(n)).collect();
+    let (mut done, mut members) = (0u64, 0u64);
+    while done < max_sets && members < max_members {
+        let hi = (done + CHUNK).min(max_sets);
+        let per = (hi - done).div_ceil(threads as u64).max(1);
+        members += scratch
+            .par_iter_mut()
+            .enumerate()
+            .map(|(t, sc)| {
+                let lo = done + t as u64 * per;
+                let mut size = 0u64;
+                for i in lo..(lo + per).min(hi) {
+                    rr_set(g, &rev, stream, i, sc);
+                    size += sc.set.len() as u64;
+                }
+                size
+            })
+            .sum::<u64>();
+        done = hi;
+    }
+    (done, members)
+}
+
 /// One pass over `theta` fresh RR sets (stream `sub_seed(seed, RR_TAG)`) counting membership,
 /// shared credit and the first seed each set meets for every list in `seed_lists`.
 ///

@@ -58,7 +58,8 @@ pub struct SeedConfig {
     /// IMM confidence: the guarantee holds with probability 1 − n^−ℓ.
     #[arg(long, default_value_t = DEFAULT_ELL, help_heading = "Seeds")]
     pub ell: f64,
-    /// Cap on IMM's RR sets (memory guard; the guarantee is reported void when hit).
+    /// Cap on IMM's RR sets (memory guard; when hit, ε is relaxed to the value the sets
+    /// support, reported as epsilon_effective).
     #[arg(long, default_value_t = DEFAULT_MAX_RR_SETS, help_heading = "Seeds")]
     pub max_rr_sets: u64,
     /// Numeric customers column giving each customer's seeding cost (cost-effective CELF);

@@ -2,7 +2,7 @@
 //! world, spread and seeds, ranking; writes the ranking (CSV + JSON), communities, seeds, a
 //! summary JSON (parameters, seed, input hashes, phase times, peak memory) and the charts.
 
-use super::rank::{ranking_json, ranking_table, shift_json, write_ranking_csv, RankArgs};
+use super::rank::{ranking_table, shift_json, write_ranking_csv, write_ranking_json, RankArgs};
 use crate::cli::{Ctx, ExitStatus, InputArgs};
 use crate::output::table::write_bytes;
 use crate::output::OutputFormat;
@@ -16,7 +16,8 @@ use std::time::Instant;
 /// Arguments of `kolgraph analyze`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
-Writes to DIR: ranking.csv, ranking.json (full breakdown per customer), communities.csv,
+Writes to DIR: ranking.csv, ranking.json (full breakdown per customer; compact one-line JSON
+above 100,000 customers), communities.csv,
 seeds.csv, summary.json (parameters, seed, input SHA-256, per-phase wall time, peak RSS) and charts.
 Prints the top customers on stdout.
 
@@ -69,7 +70,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
         )?;
     }
     files.push("ranking.csv".into());
-    write_json(&out("ranking.json"), &ranking_json(&ds, &a, usize::MAX))?;
+    write_ranking_json(Some(&out("ranking.json")), &ds, &a, usize::MAX)?;
     files.push("ranking.json".into());
     for (name, key) in [("communities.csv", "communities"), ("seeds.csv", "seeds")] {
         match a

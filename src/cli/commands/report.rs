@@ -1,5 +1,6 @@
 //! `kolgraph report`: one self-contained report.html with the charts, tables and provenance.
 
+use super::rank::RankArgs;
 use crate::algo::rank_order;
 use crate::cli::{Ctx, ExitStatus, InputArgs, OutputArgs};
 use crate::graph::CsrGraph;
@@ -15,12 +16,14 @@ pub const DEFAULT_TOP: usize = 10;
 
 const AFTER_HELP: &str = "\
 Writes DIR/report.html (charts inlined as PNG, opens offline) and every chart beside it as
-PNG, SVG and CSV. It runs the full analysis (as `kolgraph analyze` does, default settings)
-for the charts and the ranking, seeds, hidden-influencer and detractor tables.
+PNG, SVG and CSV. It runs the full analysis (as `kolgraph analyze` does, with the same ranking
+and algorithm flags: --config, --network-weight, --seeds, --epsilon, --bc-samples, ...) for the
+charts and the ranking, seeds, hidden-influencer and detractor tables.
 
 Examples:
   kolgraph report fixtures/community --out report/
-  kolgraph report ../shared/data/lesmis/lesmis.edges.tsv --undirected --out report/ --top 15";
+  kolgraph report ../shared/data/lesmis/lesmis.edges.tsv --undirected --out report/ --top 15
+  kolgraph report fixtures/community --out report/ --config fixtures/rank.toml --seeds 5";
 
 /// Arguments of `kolgraph report`.
 #[derive(Debug, clap::Args)]
@@ -34,6 +37,12 @@ pub struct Args {
     /// Rows in each top-N table.
     #[arg(long, default_value_t = DEFAULT_TOP, value_name = "N")]
     pub top: usize,
+    /// Number of campaign seeds to select (as `kolgraph analyze --seeds`).
+    #[arg(long, default_value_t = AnalyzeConfig::DEFAULT_SEEDS, value_name = "K")]
+    pub seeds: usize,
+    /// The ranking and algorithm options of `kolgraph analyze` and `kolgraph rank`.
+    #[command(flatten)]
+    pub rank: RankArgs,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -198,6 +207,9 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
     if args.top == 0 {
         return Err(crate::Error::param("--top", 0, "a positive number of rows").into());
     }
+    // Validate the ranking and algorithm flags before the (possibly long) ingest.
+    args.rank
+        .analyze_config(crate::graph::WeightView::default(), args.seeds, false)?;
     let ds = args.input.load(ctx)?;
     if ds.graph.node_count() == 0 {
         return Err(crate::Error::EmptyGraph(format!("{} has no nodes", args.input.data)).into());
@@ -208,10 +220,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
     // The full analysis (ranking, spread, seeds, small world) feeds every chart and the
     // ranking, seeds, hidden-influencer and detractor tables; the graph-only inputs above are
     // the fallback when it cannot run.
-    let cfg = AnalyzeConfig {
-        view: view.clone(),
-        ..AnalyzeConfig::default()
-    };
+    let cfg = args.rank.analyze_config(view.clone(), args.seeds, false)?;
     let bar = ctx.reporter();
     let analysis = match analyze(&ds, &cfg, ctx.seed, &bar) {
         Ok(a) => Some(a),
