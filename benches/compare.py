@@ -26,6 +26,15 @@ kolgraph's load time (parse + CSR) and process wall are listed too. Peak RSS: th
 per-operation peak (includes its loaded graph) and kolgraph's whole-process peak (includes
 ingest), both in MB.
 
+gen50m, the 50M-interaction generated community (`bench-work/gen50m/`, made with `kolgraph generate
+--customers 5000000 --interactions 50000000 --out bench-work/gen50m`), is a graph row too: when
+`bench-work/gen50m.el` is missing, compare.py derives it once with `kolgraph centrality
+bench-work/gen50m --algo degree --write-edge-list bench-work/gen50m.el` (ids resolved by kolgraph's
+ingest, every pair of accounts that interacted in either direction once as `u v`, 0-based node
+numbers, self-loops and weights left out: the same plain undirected list for every tool) and
+writes `gen50m.meta.json` beside it. That step ingests the whole folder (~10 GB peak RSS, minutes).
+`--graphs gen50m --ops pagerank --tools networkit` checks the row with one op.
+
 `--dataset DIR` adds the end-to-end `kolgraph analyze` on a generated community (e.g. 50M
 interactions from `kolgraph generate`) with its per-phase wall time and peak RSS.
 """
@@ -114,7 +123,10 @@ def kolgraph_ops(bin_, el, meta, threads, samples, timeout, ops):
     if "pagerank" in ops:
         # PageRank: same L1 < 1e-6 criterion as the peers.
         err, wall, peak, rc = timed(base + ["centrality", str(el)] + und + [
-            "--unweighted", "--algo", "pagerank", "--pr-tol", repr(1e-6 / n), "--pr-max-iter", "1000", "--top",
+            "--unweighted", "--algo", "pagerank", "--pr-tol", repr(1e-6 / n), "--pr-max-iter", "1000",
+            # fast kernel explicitly: `auto` would pick `exact` because n·tol is below 1e-6 when the
+            # file has isolated ids kolgraph never sees (its n < meta n).
+            "--pr-precision", "fast", "--top",
             "1", "--format", "json", "-o", os.devnull], timeout)
         m = re.search(r"pagerank: " + DUR + r" compute, (\d+) iterations", err)
         rows.append(dict(op="PageRank", seconds=dur(m) if m else None, wall=wall, peak_mb=peak, rc=rc,
@@ -179,6 +191,33 @@ print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrs
         return None
 
 
+def derive_generated(bin_, g, threads, timeout):
+    """bench-work/<g>/ (a generated dataset folder) -> bench-work/<g>.el + .meta.json, once."""
+    folder = WORK / g
+    el = WORK / f"{g}.el"
+    if el.exists() or not folder.is_dir():
+        return
+    print(f"== {g}: deriving {el} from {folder} (whole ingest, minutes)", file=sys.stderr)
+    tmp = el.with_suffix(".el.tmp")
+    err, wall, peak, rc = timed([str(bin_), "-v", "--no-progress", "--threads", str(threads), "centrality",
+                                 str(folder), "--algo", "degree", "--top", "0", "--format", "json",
+                                 "--write-edge-list", str(tmp), "-o", os.devnull], timeout)
+    m = re.search(r"edge list: (\d+) undirected pairs", err or "")
+    n = re.search(r"csr: (\d+) nodes", err or "")
+    if rc != 0 or not m or not n:
+        tmp.unlink(missing_ok=True)
+        print(f"deriving {el} failed (exit {rc}): {(err or '').strip()[-400:]}", file=sys.stderr)
+        return
+    tmp.rename(el)
+    meta = dict(name=g, file=el.name, directed=False, n=int(n.group(1)), m=int(m.group(1)),
+                source=str(folder.resolve()), made_by="kolgraph centrality --algo degree --write-edge-list",
+                note="undirected view of the interaction graph: each pair of accounts that interacted "
+                     "(either direction) once, 0-based kolgraph node numbers, no self-loops, unweighted",
+                derive_seconds=round(wall or 0, 1), derive_peak_mb=round(peak or 0))
+    el.with_suffix(".meta.json").write_text(json.dumps(meta, indent=1) + "\n")
+    print(f"   {meta['m']} pairs over {meta['n']} nodes in {wall:.0f} s, peak {peak:.0f} MB", file=sys.stderr)
+
+
 def fmt(x, nd=2):
     return "—" if x is None else (f"{x:.{nd}f}" if x < 100 else f"{x:.0f}")
 
@@ -225,6 +264,7 @@ def main():
              "peer peak MB (op) | kolgraph result | peer result |",
              "|---|---|---:|---|---:|---:|---:|---:|---|---|"]
     for g in a.graphs.split(","):
+        derive_generated(bin_, g, a.threads, a.timeout)
         el = WORK / f"{g}.el"
         if not el.exists():
             print(f"skip {g}: {el} missing (python3 {SHARED}/gen_graphs.py {g})", file=sys.stderr)

@@ -112,3 +112,131 @@ fn top_csv_and_personalization_file() {
     assert_eq!(c, 2);
     assert!(e.contains("damping"), "{e}");
 }
+
+#[test]
+fn write_edge_list_gives_each_undirected_pair_once() {
+    let g = data("directed.edges.tsv");
+    let dir = tempfile::tempdir().expect("tmp");
+    let el = dir.path().join("g.el");
+    let els = el.display().to_string();
+    let (c, _, e) = run(&[
+        "centrality",
+        &g,
+        "--algo",
+        "degree",
+        "--write-edge-list",
+        &els,
+    ]);
+    assert_eq!(c, 0, "{e}");
+    let mut got: Vec<(u32, u32)> = std::fs::read_to_string(&el)
+        .expect("read")
+        .lines()
+        .map(|l| {
+            let (a, b) = l.split_once(' ').expect("two fields");
+            (a.parse().expect("u"), b.parse().expect("v"))
+        })
+        .collect();
+    let n = got.len();
+    got.sort_unstable();
+    got.dedup();
+    assert_eq!(got.len(), n, "a pair was written twice");
+    assert!(got.iter().all(|&(u, v)| u < v), "u < v, no self-loops");
+    // Expected: the input's pairs in 0-based first-appearance numbering, direction dropped.
+    let text = std::fs::read_to_string(&g).expect("read");
+    let mut ids: Vec<String> = Vec::new();
+    let mut want: Vec<(u32, u32)> = Vec::new();
+    for l in text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        let mut num = |s: &str| match ids.iter().position(|x| x == s) {
+            Some(i) => i as u32,
+            None => {
+                ids.push(s.to_string());
+                ids.len() as u32 - 1
+            }
+        };
+        let (a, b) = (num(f[0]), num(f[1]));
+        if a != b {
+            want.push((a.min(b), a.max(b)));
+        }
+    }
+    want.sort_unstable();
+    want.dedup();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn csr_moved_out_of_the_table_equals_the_copied_one() {
+    use kolgraph::graph::{CsrGraph, WeightView};
+    use kolgraph::ingest::{load, IngestOptions};
+    for (file, undirected) in [("directed.edges.tsv", false), ("karate.edges.tsv", true)] {
+        let opts = IngestOptions {
+            undirected,
+            ..Default::default()
+        };
+        let mut ds = load(Path::new(&data(file)), &opts).expect("load");
+        for view in [
+            WeightView::default(),
+            WeightView {
+                unweighted: true,
+                ..Default::default()
+            },
+        ] {
+            let copied = CsrGraph::from_property(&ds.graph, &view, undirected);
+            let mut ds2 = load(Path::new(&data(file)), &opts).expect("load");
+            let moved = CsrGraph::from_property_take(&mut ds2.graph, &view, undirected);
+            assert_eq!(*moved.out, *copied.out, "{file}");
+            assert_eq!(*moved.inc, *copied.inc, "{file}");
+            assert_eq!(moved.weighted, copied.weighted);
+            assert_eq!(ds2.graph.edge_count(), 0, "the table was moved out");
+            assert_eq!(ds2.graph.node_count(), ds.graph.node_count());
+        }
+        // Moving out of the same graph twice leaves an edgeless CSR, not a panic.
+        let _ = CsrGraph::from_property_take(&mut ds.graph, &WeightView::default(), undirected);
+        let empty = CsrGraph::from_property_take(&mut ds.graph, &WeightView::default(), undirected);
+        assert_eq!(empty.m(), 0);
+        assert_eq!(empty.n(), ds.graph.node_count());
+    }
+}
+
+/// `--algo pagerank` alone frees all-ones arc weights before PageRank runs (and keeps real
+/// weights); its scores must be the same bits as the `--algo all` run, which keeps them.
+#[test]
+fn pagerank_alone_equals_pagerank_in_all() {
+    let scores = |v: &serde_json::Value| -> Vec<(String, u64)> {
+        let mut s: Vec<(String, u64)> = v["nodes"]
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .map(|n| {
+                let x = n["pagerank"].as_f64().expect("score");
+                (n["id"].as_str().expect("id").to_string(), x.to_bits())
+            })
+            .collect();
+        s.sort();
+        s
+    };
+    for (file, und, precision) in [
+        ("karate.edges.tsv", true, "exact"),
+        ("karate.edges.tsv", true, "fast"),
+        ("directed.edges.tsv", false, "exact"),
+        ("lesmis.edges.tsv", true, "fast"),
+    ] {
+        let g = data(file);
+        let mut base = vec!["centrality", g.as_str(), "--format", "json"];
+        if und {
+            base.push("--undirected");
+        }
+        base.extend(["--pr-precision", precision, "--samples", "4", "--algo"]);
+        let (c1, o1, e1) = run(&[&base[..], &["pagerank"]].concat());
+        let (c2, o2, e2) = run(&[&base[..], &["all"]].concat());
+        assert_eq!(c1, 0, "{e1}");
+        assert_eq!(c2, 0, "{e2}");
+        let v1: serde_json::Value = serde_json::from_slice(&o1).expect("json");
+        let v2: serde_json::Value = serde_json::from_slice(&o2).expect("json");
+        assert_eq!(scores(&v1), scores(&v2), "{file} {precision}");
+        assert_eq!(v1["graph"], v2["graph"], "{file}");
+    }
+}

@@ -213,6 +213,18 @@ pub struct CsrGraph {
     pub weighted: bool,
 }
 
+impl Csr {
+    /// True when every stored weight is exactly 1.0 (then weighted and unweighted arithmetic
+    /// give the same bits: `x · 1 = x`, and strengths are exact integer degrees). Parallel scan.
+    pub fn unit_weights(&self) -> bool {
+        let one = 1f32.to_bits();
+        self.weights
+            .par_iter()
+            .with_min_len(1 << 16)
+            .all(|w| w.to_bits() == one)
+    }
+}
+
 impl CsrGraph {
     /// Build from directed arcs. Duplicate arcs are merged by summing weights.
     pub fn from_arcs(n: usize, arcs: &[(u32, u32, f32)], weighted: bool) -> CsrGraph {
@@ -282,6 +294,40 @@ impl CsrGraph {
         offsets.resize(n + 1, m as u64);
         let targets = table.targets().to_vec();
         let weights = table_weights(table, view);
+        let out = Csr {
+            offsets,
+            targets,
+            weights,
+        };
+        Self::from_out(out, !view.unweighted, symmetric)
+    }
+
+    /// Like [`from_property`], but the table's offsets and targets are MOVED into the out-CSR
+    /// instead of copied, and the property graph is left with its nodes and no edges. For
+    /// commands that need only node ids/properties once the CSR exists (`centrality`): the peak
+    /// holds one target array instead of two (4 B per pair + 8 B per node less; 139 MB on
+    /// R-MAT 20). The result is identical to [`from_property`]'s.
+    ///
+    /// [`from_property`]: CsrGraph::from_property
+    pub fn from_property_take(
+        pg: &mut PropertyGraph,
+        view: &WeightView,
+        symmetric: bool,
+    ) -> CsrGraph {
+        let n = pg.node_count();
+        if pg.has_staged() {
+            let g = Self::from_property(pg, view, symmetric);
+            drop(pg.take_table());
+            return g;
+        }
+        // Weights need the table's columns: compute them first, then take the row structure.
+        let weights = table_weights(pg.table(), view);
+        let (mut offsets, targets) = pg.take_table().into_adjacency();
+        let m = targets.len();
+        if offsets.is_empty() {
+            offsets.push(0);
+        }
+        offsets.resize(n + 1, m as u64);
         let out = Csr {
             offsets,
             targets,

@@ -196,6 +196,13 @@ impl EdgeTable {
         self.dst[r].binary_search(&t).ok().map(|i| base + i)
     }
 
+    /// Give up the row structure (offsets, targets), dropping every other column: for callers
+    /// that move the adjacency into a CSR instead of copying it (see
+    /// `CsrGraph::from_property_take`).
+    pub fn into_adjacency(self) -> (Vec<u64>, Vec<u32>) {
+        (self.off, self.dst)
+    }
+
     /// Bytes held by the table (capacities).
     pub fn memory_bytes(&self) -> usize {
         self.off.capacity() * 8

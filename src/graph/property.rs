@@ -636,6 +636,14 @@ impl PropertyGraph {
         self.table = table;
     }
 
+    /// Take the edge table out, leaving the graph with its nodes and no edges (staged pairs
+    /// are dropped too): for commands that need only node properties once the CSR is built.
+    pub(crate) fn take_table(&mut self) -> EdgeTable {
+        self.staged.clear();
+        self.staged_new = 0;
+        std::mem::take(&mut self.table)
+    }
+
     /// The columnar edge table (without the staged pairs: call [`compact`] first when edges
     /// were added one at a time).
     ///

@@ -167,7 +167,10 @@ pub fn pagerank_with_progress(
             converged: true,
         });
     }
-    let weighted = cfg.weighted && g.weighted;
+    // All-ones weights (a plain edge list read as weighted) give the same bits as the
+    // unweighted kernel (`c · 1 = c`, strengths = exact degrees), which skips the 4 B per arc
+    // weight copy of the relabelled in-CSR and the weight reads of every sweep.
+    let weighted = cfg.weighted && g.weighted && !g.out.unit_weights();
     if weighted {
         check_weights(g)?;
     }

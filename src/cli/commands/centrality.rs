@@ -16,6 +16,7 @@ use anyhow::Context as _;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 
 const AFTER_HELP: &str = "\
@@ -92,6 +93,12 @@ pub struct Args {
     /// Exit with status 1 when an iterative algorithm did not converge.
     #[arg(long)]
     pub require_converged: bool,
+    /// Also write the graph's undirected view as a plain edge list for other tools: one
+    /// `u v` line per node pair linked in either direction (u < v, 0-based node numbers in
+    /// input order, self-loops and weights left out; isolated nodes have no line). Used by
+    /// benches/compare.py to give the peers the same graph (e.g. a generated community).
+    #[arg(long, value_name = "FILE", help_heading = "Export")]
+    pub write_edge_list: Option<PathBuf>,
     #[command(flatten)]
     pub pagerank: PageRankConfig,
     #[command(flatten)]
@@ -186,19 +193,96 @@ fn fmt_score(x: f64) -> String {
     }
 }
 
+/// Write every pair {u, v} (u < v) linked by an arc in either direction once, as a `u v` line
+/// (in row order of the CSR); returns the number of pairs. Rows are sorted, so a reciprocal arc v→u (v > u) is
+/// skipped when u→v exists (binary search in u's row): no extra memory.
+fn write_undirected_edge_list(g: &CsrGraph, path: &std::path::Path) -> anyhow::Result<u64> {
+    use std::io::Write as _;
+    let f = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
+    let mut pairs = 0u64;
+    for s in 0..g.n() as u32 {
+        for &t in g.out.neighbors(s) {
+            let (u, v) = if s < t {
+                (s, t)
+            } else if s > t && g.out.neighbors(t).binary_search(&s).is_err() {
+                (t, s)
+            } else {
+                continue;
+            };
+            writeln!(w, "{u} {v}").with_context(|| format!("writing {}", path.display()))?;
+            pairs += 1;
+        }
+    }
+    w.flush()
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(pairs)
+}
+
+/// Free the arc weights of a graph whose weights are all 1 (or ignored), before a PageRank-only
+/// run: PageRank then takes its unweighted kernels, which never read `weights` and give the same
+/// bits as the weighted ones on all-ones weights (see `pagerank_with_progress`). Saves 4 B per arc
+/// at the peak (the relabelled copy comes on top of the CSR). Not for other algorithms: they index
+/// `weights` directly, so this stays local to the PageRank-only path.
+fn release_weights(g: &mut CsrGraph) {
+    let shared = Arc::ptr_eq(&g.out, &g.inc);
+    if shared {
+        g.inc = Arc::default();
+    }
+    if let Some(c) = Arc::get_mut(&mut g.out) {
+        c.weights = Vec::new();
+    }
+    if shared {
+        g.inc = Arc::clone(&g.out);
+    } else if let Some(c) = Arc::get_mut(&mut g.inc) {
+        c.weights = Vec::new();
+    }
+}
+
+/// `RSS x MiB, peak y MiB` of this process (Linux /proc; empty elsewhere), for `-v` phase lines.
+fn mem_note(phase: &str) -> String {
+    use crate::rank::pipeline::{peak_rss_bytes, rss_bytes};
+    match (rss_bytes(), peak_rss_bytes()) {
+        (Some(r), Some(p)) => format!(
+            "{phase}: RSS {:.0} MiB, peak {:.0} MiB",
+            r as f64 / 1048576.0,
+            p as f64 / 1048576.0
+        ),
+        _ => String::new(),
+    }
+}
+
 /// Run `kolgraph centrality`.
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
-    let ds = args.input.load(ctx)?;
+    let mut ds = args.input.load(ctx)?;
+    ctx.debug(&mem_note("after ingest"));
     let view = args.input.weight_view(&ds)?;
     let t = Instant::now();
-    let g = CsrGraph::from_property(&ds.graph, &view, ds.undirected);
+    // The edge table's adjacency moves into the CSR (nothing below reads edge properties):
+    // one target array at the peak instead of two.
+    let g = CsrGraph::from_property_take(&mut ds.graph, &view, ds.undirected);
     ctx.debug(&format!(
-        "csr: {} nodes, {} arcs, {:.1} MiB in {:.2?}",
+        "csr: {} nodes, {} arcs, {:.1} MiB in {:.2?}; {}",
         g.n(),
         g.m(),
         g.memory_bytes() as f64 / 1048576.0,
-        t.elapsed()
+        t.elapsed(),
+        mem_note("after csr")
     ));
+    if let Some(path) = &args.write_edge_list {
+        let t = Instant::now();
+        let pairs = write_undirected_edge_list(&g, path)?;
+        ctx.debug(&format!(
+            "edge list: {pairs} undirected pairs written to {} in {:.2?}",
+            path.display(),
+            t.elapsed()
+        ));
+    }
+    let mut g = g;
+    if args.algo == Algo::Pagerank && (!g.weighted || g.out.unit_weights()) {
+        release_weights(&mut g);
+        ctx.debug(&mem_note("arc weights released (all 1)"));
+    }
     let pg = &ds.graph;
     let all = args.algo == Algo::All;
     let want = |a: Algo| all || args.algo == a;
@@ -209,10 +293,11 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
         let t = Instant::now();
         let r = pagerank_with_progress(&g, &args.pagerank, p.as_deref(), &ctx.reporter())?;
         ctx.debug(&format!(
-            "pagerank: {:.3?} compute, {} iterations, residual {:.3e}",
+            "pagerank: {:.3?} compute, {} iterations, residual {:.3e}; {}",
             t.elapsed(),
             r.iterations,
-            r.residual
+            r.residual,
+            mem_note("after pagerank")
         ));
         if !r.converged {
             unconverged.push("pagerank");
