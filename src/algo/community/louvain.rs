@@ -52,11 +52,12 @@ impl<'a> LevelGraph<'a, f32> {
     /// rows when no row holds a self-loop; otherwise copies them without the loops.
     pub fn from_csr(g: &'a Csr, objective: Objective) -> LevelGraph<'a, f32> {
         let n = g.n();
-        // Rows are sorted, so a loop is found by binary search.
+        // A linear scan (one pass over the arcs, parallel) rather than a binary search, so a
+        // hand-built view with unsorted rows cannot slip a loop through.
         let loops = (0..n as u32)
             .into_par_iter()
             .with_min_len(4096)
-            .any(|v| g.neighbors(v).binary_search(&v).is_ok());
+            .any(|v| g.neighbors(v).contains(&v));
         let (offsets, targets, weights, deg) = if loops {
             let mut offsets = Vec::with_capacity(n + 1);
             let mut targets = Vec::with_capacity(g.m());
