@@ -6,8 +6,9 @@
 //!    a popped node moves to the community with the largest strictly positive gain (or to an
 //!    empty community when every option loses); when it moves, its neighbours outside the new
 //!    community are queued again. Sequential, so the result depends on the seed only.
-//! 2. **Refinement**: inside each community, start from singletons; visit nodes in a seeded
-//!    order; a node still alone and well connected to its community (`k_{v,S−v} ≥ γ' a_v (A_S − a_v)`)
+//! 2. **Refinement**: inside each community, start from singletons; visit the community's nodes
+//!    in an order shuffled by the community's own stream (communities are refined independently,
+//!    in parallel, so the thread count cannot change the result); a node still alone and well connected to its community (`k_{v,S−v} ≥ γ' a_v (A_S − a_v)`)
 //!    joins a well-connected refined sub-community `T` of the same community with a non-negative
 //!    gain `ΔH`, chosen at random with probability ∝ `exp(ΔH / θ)` (θ = `theta`; the gain is in
 //!    edge-weight units as in igraph). Merges happen only along edges, so refined communities are
@@ -22,11 +23,12 @@
 //! until stable (igraph's `n_iterations = -1`), at most `max_iterations` passes.
 //!
 //! Every community of the result is connected (tested). Time O(m) per level phase plus
-//! O(m log d) per aggregation; space O(n + m).
+//! O(m log d) per aggregation; space O(n + m). The level-0 graph borrows the undirected view's
+//! rows (no copy) when it has no self-loops, so the extra memory of level 0 is O(n).
 
 use super::louvain::{gamma_prime, renumber, LevelGraph, Weight};
 use super::CommunityConfig;
-use crate::algo::rng::{rng_for, Stream};
+use crate::algo::rng::{hash3, rng_for, Stream};
 use crate::algo::Progress;
 use crate::graph::Csr;
 use rand::seq::SliceRandom;
@@ -154,138 +156,256 @@ fn move_nodes_fast<W: Weight>(
     moved_any
 }
 
-/// Refine `comm` (dense ids) into connected sub-communities. Returns refined labels (not dense).
+/// Refine `comm` (dense ids `0..k`) into connected sub-communities. Returns refined labels
+/// (unique, not dense).
+///
+/// Refinement never looks across communities, so each community is refined on its own, with
+/// its own random stream `rng_for(seed, Leiden, hash3(unit, REFINE, community))` and scratch
+/// indexed by the member's position inside the community (small, cache-resident arrays).
+/// Communities run in parallel over chunks cut at community boundaries; a community's result
+/// depends only on its own stream, so the thread count and the chunking cannot change it.
 fn refine<W: Weight>(
     g: &LevelGraph<W>,
     comm: &[u32],
+    k: usize,
     gp: f64,
     theta: f64,
-    rng: &mut Pcg64,
+    seed: u64,
+    unit: u64,
 ) -> Vec<u32> {
     let n = g.n();
-    let mut comm_w = vec![0.0; n];
-    for v in 0..n {
-        comm_w[comm[v] as usize] += g.node_w[v];
+    // Members of each community in node order (counting sort) and each node's position there.
+    let mut start = vec![0usize; k + 1];
+    for &c in comm {
+        start[c as usize + 1] += 1;
     }
-    let mut refined: Vec<u32> = (0..n as u32).collect();
-    // ext[v]: weight from v to the rest of its community; slot[T].ext: from T to the rest of it.
-    // Each node sums its own row in row order, so the parallel split does not matter.
-    let ext: Vec<f64> = (0..n as u32)
-        .into_par_iter()
-        .with_min_len(1024)
-        .map(|v| {
+    for i in 0..k {
+        start[i + 1] += start[i];
+    }
+    let mut fill = start.clone();
+    let mut members = vec![0u32; n];
+    let mut loc = vec![0u32; n];
+    for (v, &c) in comm.iter().enumerate() {
+        let c = c as usize;
+        members[fill[c]] = v as u32;
+        loc[v] = (fill[c] - start[c]) as u32;
+        fill[c] += 1;
+    }
+    drop(fill);
+    // Chunks of whole communities of about `target` members; `out` is cut along them.
+    let target = (n / 64).max(4096);
+    let mut cuts = vec![0usize];
+    let mut acc = 0usize;
+    for c in 0..k {
+        acc += start[c + 1] - start[c];
+        if acc >= target {
+            cuts.push(c + 1);
+            acc = 0;
+        }
+    }
+    if *cuts.last().unwrap_or(&0) != k {
+        cuts.push(k);
+    }
+    let mut out = vec![0u32; n];
+    let mut pieces: Vec<(usize, usize, &mut [u32])> = Vec::with_capacity(cuts.len());
+    let mut rest: &mut [u32] = &mut out;
+    for w in cuts.windows(2) {
+        let (lo, hi) = (w[0], w[1]);
+        let (head, tail) = rest.split_at_mut(start[hi] - start[lo]);
+        pieces.push((lo, hi, head));
+        rest = tail;
+    }
+    let ctx = RefineCtx {
+        g,
+        comm,
+        start: &start,
+        members: &members,
+        loc: &loc,
+        gp,
+        theta,
+        seed,
+        unit,
+    };
+    pieces.into_par_iter().for_each(|(lo, hi, piece)| {
+        let mut scratch = RefineScratch::default();
+        for c in lo..hi {
+            let (a, b) = (start[c] - start[lo], start[c + 1] - start[lo]);
+            ctx.refine_one(c, &mut piece[a..b], &mut scratch);
+        }
+    });
+    // `out` is aligned with `members`: a refined label is the community's start plus the
+    // position of the sub-community's first member, unique over the whole level.
+    let mut refined = vec![0u32; n];
+    for (pos, &v) in members.iter().enumerate() {
+        refined[v as usize] = out[pos];
+    }
+    refined
+}
+
+/// Salt of the per-community refinement streams.
+const REFINE_SALT: u64 = 0x5EF1;
+
+/// Read-only inputs of [`refine`], shared by the parallel chunks.
+struct RefineCtx<'a, W: Weight> {
+    g: &'a LevelGraph<'a, W>,
+    comm: &'a [u32],
+    start: &'a [usize],
+    members: &'a [u32],
+    loc: &'a [u32],
+    gp: f64,
+    theta: f64,
+    seed: u64,
+    unit: u64,
+}
+
+/// Reusable per-chunk buffers of [`RefineCtx::refine_one`].
+#[derive(Default)]
+struct RefineScratch {
+    slot: Vec<RSlot>,
+    label: Vec<u32>,
+    ext: Vec<f64>,
+    order: Vec<u32>,
+    touched: Vec<u32>,
+    cand: Vec<(u32, f64)>,
+}
+
+impl<W: Weight> RefineCtx<'_, W> {
+    /// Refine community `c`; writes `start[c] + local label` for each member (in member order).
+    fn refine_one(&self, c: usize, out: &mut [u32], s: &mut RefineScratch) {
+        let g = self.g;
+        let base = self.start[c];
+        let mem = &self.members[base..self.start[c + 1]];
+        let len = mem.len();
+        if len <= 1 {
+            for o in out.iter_mut() {
+                *o = base as u32;
+            }
+            return;
+        }
+        let c32 = c as u32;
+        // ext[i]: weight from member i to the rest of the community; community weight in
+        // member (= node) order.
+        s.ext.clear();
+        let mut ac = 0.0;
+        for &v in mem {
+            ac += g.node_w[v as usize];
             let (ts, ws) = g.row(v);
-            let cv = comm[v as usize];
             let mut e = 0.0;
             for (&u, &w) in ts.iter().zip(ws) {
-                if comm[u as usize] == cv {
+                if self.comm[u as usize] == c32 {
                     e += w.into();
                 }
             }
-            e
-        })
-        .collect();
-    // Refined community T (named by a member): weight, size, external weight and the
-    // accumulator of the current node, kept in one cache line.
-    let mut slot: Vec<RSlot> = (0..n)
-        .map(|v| RSlot {
+            s.ext.push(e);
+        }
+        s.slot.clear();
+        s.slot.extend(mem.iter().zip(&s.ext).map(|(&v, &e)| RSlot {
             acc: 0.0,
-            w: g.node_w[v],
-            ext: ext[v],
+            w: g.node_w[v as usize],
+            ext: e,
             size: 1,
             seen: false,
-        })
-        .collect();
-    let mut touched: Vec<u32> = Vec::new();
-    let mut order: Vec<u32> = (0..n as u32).collect();
-    order.shuffle(rng);
-    let mut cand: Vec<(u32, f64)> = Vec::new();
-    for &v in &order {
-        let vi = v as usize;
-        let own = refined[vi];
-        if slot[own as usize].size != 1 {
-            continue;
-        }
-        let c = comm[vi];
-        let av = g.node_w[vi];
-        let ac = comm_w[c as usize];
-        if ext[vi] < gp * av * (ac - av) {
-            continue;
-        }
-        let (ts, ws) = g.row(v);
-        for (&u, &w) in ts.iter().zip(ws) {
-            if comm[u as usize] == c {
-                let w: f64 = w.into();
-                let t = refined[u as usize];
-                let st = &mut slot[t as usize];
-                if st.seen {
-                    st.acc += w;
-                } else {
-                    st.seen = true;
-                    st.acc = w;
-                    touched.push(t);
-                }
-            }
-        }
-        // Leave the singleton (its gain as an option is 0).
-        slot[own as usize].w = 0.0;
-        slot[own as usize].size = 0;
-        cand.clear();
-        let mut max_gain = 0.0f64;
-        for &t in &touched {
-            let st = &slot[t as usize];
-            if t == own || st.size == 0 {
+        }));
+        s.label.clear();
+        s.label.extend(0..len as u32);
+        s.order.clear();
+        s.order.extend(0..len as u32);
+        let mut rng = rng_for(
+            self.seed,
+            Stream::Leiden,
+            hash3(self.unit, REFINE_SALT, c as u64),
+        );
+        s.order.shuffle(&mut rng);
+        let (gp, theta) = (self.gp, self.theta);
+        for oi in 0..len {
+            let i = s.order[oi] as usize;
+            let v = mem[i];
+            let own = s.label[i];
+            if s.slot[own as usize].size != 1 {
                 continue;
             }
-            if st.ext < gp * st.w * (ac - st.w) {
+            let av = g.node_w[v as usize];
+            let ext_v = s.ext[i];
+            if ext_v < gp * av * (ac - av) {
                 continue;
             }
-            let gain = st.acc - gp * av * st.w;
-            if gain >= 0.0 {
-                cand.push((t, gain));
-                max_gain = max_gain.max(gain);
-            }
-        }
-        let mut target = own;
-        if !cand.is_empty() {
-            // Randomised choice ∝ exp(gain/θ), staying alone included (gain 0); shifted by
-            // the maximum so the exponentials cannot overflow.
-            let stay_p = ((0.0 - max_gain) / theta).exp();
-            let total: f64 = stay_p
-                + cand
-                    .iter()
-                    .map(|&(_, gn)| ((gn - max_gain) / theta).exp())
-                    .sum::<f64>();
-            let mut r = rng.gen::<f64>() * total;
-            if r >= stay_p {
-                r -= stay_p;
-                target = cand[cand.len() - 1].0;
-                for &(t, gn) in &cand {
-                    let p = ((gn - max_gain) / theta).exp();
-                    if r < p {
-                        target = t;
-                        break;
+            let (ts, ws) = g.row(v);
+            for (&u, &w) in ts.iter().zip(ws) {
+                if self.comm[u as usize] == c32 {
+                    let w: f64 = w.into();
+                    let t = s.label[self.loc[u as usize] as usize];
+                    let st = &mut s.slot[t as usize];
+                    if st.seen {
+                        st.acc += w;
+                    } else {
+                        st.seen = true;
+                        st.acc = w;
+                        s.touched.push(t);
                     }
-                    r -= p;
                 }
             }
+            // Leave the singleton (its gain as an option is 0).
+            s.slot[own as usize].w = 0.0;
+            s.slot[own as usize].size = 0;
+            s.cand.clear();
+            let mut max_gain = 0.0f64;
+            for &t in &s.touched {
+                let st = &s.slot[t as usize];
+                if t == own || st.size == 0 {
+                    continue;
+                }
+                if st.ext < gp * st.w * (ac - st.w) {
+                    continue;
+                }
+                let gain = st.acc - gp * av * st.w;
+                if gain >= 0.0 {
+                    s.cand.push((t, gain));
+                    max_gain = max_gain.max(gain);
+                }
+            }
+            let mut target = own;
+            if !s.cand.is_empty() {
+                // Randomised choice ∝ exp(gain/θ), staying alone included (gain 0); shifted by
+                // the maximum so the exponentials cannot overflow.
+                let stay_p = ((0.0 - max_gain) / theta).exp();
+                let total: f64 = stay_p
+                    + s.cand
+                        .iter()
+                        .map(|&(_, gn)| ((gn - max_gain) / theta).exp())
+                        .sum::<f64>();
+                let mut r = rng.gen::<f64>() * total;
+                if r >= stay_p {
+                    r -= stay_p;
+                    target = s.cand[s.cand.len() - 1].0;
+                    for &(t, gn) in &s.cand {
+                        let p = ((gn - max_gain) / theta).exp();
+                        if r < p {
+                            target = t;
+                            break;
+                        }
+                        r -= p;
+                    }
+                }
+            }
+            let st = &mut s.slot[target as usize];
+            if target == own {
+                st.w = av;
+                st.size = 1;
+            } else {
+                st.ext = st.ext + ext_v - 2.0 * st.acc;
+                st.w += av;
+                st.size += 1;
+                s.label[i] = target;
+            }
+            for &t in &s.touched {
+                s.slot[t as usize].seen = false;
+            }
+            s.touched.clear();
         }
-        let st = &mut slot[target as usize];
-        if target == own {
-            st.w = av;
-            st.size = 1;
-        } else {
-            st.ext = st.ext + ext[vi] - 2.0 * st.acc;
-            st.w += av;
-            st.size += 1;
-            refined[vi] = target;
+        for (o, &l) in out.iter_mut().zip(&s.label) {
+            *o = base as u32 + l;
         }
-        for &t in &touched {
-            slot[t as usize].seen = false;
-        }
-        touched.clear();
     }
-    refined
 }
 
 /// One level of a pass: fast local moving of `comm` (updated in place, made dense), then
@@ -297,15 +417,16 @@ fn leiden_level<W: Weight>(
     cfg: &CommunityConfig,
     gp: f64,
     rng: &mut Pcg64,
+    (seed, unit): (u64, u64),
     last: bool,
-) -> Option<(Vec<u32>, LevelGraph<f64>, Vec<u32>)> {
+) -> Option<(Vec<u32>, LevelGraph<'static, f64>, Vec<u32>)> {
     move_nodes_fast(g, comm, gp, rng);
     let k = renumber(comm);
     let ln = g.n();
     if k == ln || last {
         return None;
     }
-    let mut refined = refine(g, comm, gp, cfg.theta, rng);
+    let mut refined = refine(g, comm, k, gp, cfg.theta, seed, unit);
     let kr = renumber(&mut refined);
     let (part, kp) = if kr < ln {
         (refined, kr)
@@ -323,7 +444,7 @@ fn leiden_level<W: Weight>(
 
 /// One multi-level Leiden pass from `init` (dense ids). Returns (membership, levels).
 fn leiden_pass(
-    g0: &LevelGraph<f32>,
+    g0: &LevelGraph<'_, f32>,
     init: &[u32],
     cfg: &CommunityConfig,
     gp: f64,
@@ -334,7 +455,7 @@ fn leiden_pass(
     let mut membership: Vec<u32> = (0..n as u32).collect(); // original node -> level node
                                                             // Level 0 works on `g0` itself (no copy: it is the largest graph, in f32); later levels own
                                                             // their aggregated f64 graphs.
-    let mut owned: Option<LevelGraph<f64>> = None;
+    let mut owned: Option<LevelGraph<'static, f64>> = None;
     let mut comm = init.to_vec();
     let mut levels = 0u32;
     loop {
@@ -342,8 +463,8 @@ fn leiden_pass(
         let mut rng = rng_for(seed, Stream::Leiden, unit);
         let last = levels + 1 >= cfg.max_levels;
         let step = match &owned {
-            None => leiden_level(g0, &mut comm, cfg, gp, &mut rng, last),
-            Some(g) => leiden_level(g, &mut comm, cfg, gp, &mut rng, last),
+            None => leiden_level(g0, &mut comm, cfg, gp, &mut rng, (seed, unit), last),
+            Some(g) => leiden_level(g, &mut comm, cfg, gp, &mut rng, (seed, unit), last),
         };
         levels += 1;
         let Some((part, next_graph, next)) = step else {

@@ -23,50 +23,81 @@ use crate::algo::Progress;
 use crate::graph::Csr;
 use rand::seq::SliceRandom;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::sync::Mutex;
 
 /// Edge weight of a level graph: `f32` at level 0 (the input's own precision, exact, 8 bytes per
 /// arc with the target), `f64` on aggregated levels (sums of many weights).
-pub(crate) trait Weight: Copy + Send + Sync + Into<f64> {}
+pub(crate) trait Weight: Copy + Send + Sync + Into<f64> + std::fmt::Debug + 'static {}
 impl Weight for f32 {}
 impl Weight for f64 {}
 
 /// A weighted undirected graph without self-loops plus node weights: the graph one level works on.
+/// The level-0 graph borrows the undirected view's arrays when that view has no self-loops (the
+/// usual case), so it costs only its node weights; aggregated levels own theirs.
 #[derive(Debug, Clone)]
-pub(crate) struct LevelGraph<W = f64> {
-    pub offsets: Vec<usize>,
-    pub targets: Vec<u32>,
-    pub weights: Vec<W>,
+pub(crate) struct LevelGraph<'a, W: Weight = f64> {
+    pub offsets: Cow<'a, [u64]>,
+    pub targets: Cow<'a, [u32]>,
+    pub weights: Cow<'a, [W]>,
     /// Node weight `a_v` (degree for modularity, size for CPM).
     pub node_w: Vec<f64>,
     /// Number of original nodes inside each level node (used by CPM).
     pub size: Vec<f64>,
 }
 
-impl LevelGraph<f32> {
+impl<'a> LevelGraph<'a, f32> {
     /// The level-0 graph of the undirected view `g` (weights kept in `f32`: exact, and a third
-    /// less memory traffic in the level-0 phases, which dominate the run time).
-    pub fn from_csr(g: &Csr, objective: Objective) -> LevelGraph<f32> {
+    /// less memory traffic in the level-0 phases, which dominate the run time). Borrows `g`'s
+    /// rows when no row holds a self-loop; otherwise copies them without the loops.
+    pub fn from_csr(g: &'a Csr, objective: Objective) -> LevelGraph<'a, f32> {
         let n = g.n();
-        let mut offsets = Vec::with_capacity(n + 1);
-        let mut targets = Vec::with_capacity(g.m());
-        let mut weights = Vec::with_capacity(g.m());
-        let mut deg = Vec::with_capacity(n);
-        offsets.push(0);
-        for v in 0..n as u32 {
-            let mut d = 0.0;
-            for (&u, &w) in g.neighbors(v).iter().zip(g.weights_of(v)) {
-                if u == v {
-                    d += 2.0 * f64::from(w);
-                } else {
-                    d += f64::from(w);
-                    targets.push(u);
-                    weights.push(w);
+        // A linear scan (one pass over the arcs, parallel) rather than a binary search, so a
+        // hand-built view with unsorted rows cannot slip a loop through.
+        let loops = (0..n as u32)
+            .into_par_iter()
+            .with_min_len(4096)
+            .any(|v| g.neighbors(v).contains(&v));
+        let (offsets, targets, weights, deg) = if loops {
+            let mut offsets = Vec::with_capacity(n + 1);
+            let mut targets = Vec::with_capacity(g.m());
+            let mut weights = Vec::with_capacity(g.m());
+            let mut deg = Vec::with_capacity(n);
+            offsets.push(0u64);
+            for v in 0..n as u32 {
+                let mut d = 0.0;
+                for (&u, &w) in g.neighbors(v).iter().zip(g.weights_of(v)) {
+                    if u == v {
+                        d += 2.0 * f64::from(w);
+                    } else {
+                        d += f64::from(w);
+                        targets.push(u);
+                        weights.push(w);
+                    }
                 }
+                deg.push(d);
+                offsets.push(targets.len() as u64);
             }
-            deg.push(d);
-            offsets.push(targets.len());
-        }
+            (
+                Cow::Owned(offsets),
+                Cow::Owned(targets),
+                Cow::Owned(weights),
+                deg,
+            )
+        } else {
+            // Each degree is its own row summed in row order: independent of the thread count.
+            let deg: Vec<f64> = (0..n as u32)
+                .into_par_iter()
+                .with_min_len(4096)
+                .map(|v| g.weights_of(v).iter().map(|&w| f64::from(w)).sum())
+                .collect();
+            (
+                Cow::Borrowed(&g.offsets[..]),
+                Cow::Borrowed(&g.targets[..]),
+                Cow::Borrowed(&g.weights[..]),
+                deg,
+            )
+        };
         let size = vec![1.0; n];
         let node_w = match objective {
             Objective::Modularity => deg,
@@ -82,14 +113,14 @@ impl LevelGraph<f32> {
     }
 }
 
-impl<W: Weight> LevelGraph<W> {
+impl<W: Weight> LevelGraph<'_, W> {
     pub fn n(&self) -> usize {
         self.node_w.len()
     }
 
     #[inline]
     pub fn row(&self, v: u32) -> (&[u32], &[W]) {
-        let r = self.offsets[v as usize]..self.offsets[v as usize + 1];
+        let r = self.offsets[v as usize] as usize..self.offsets[v as usize + 1] as usize;
         (&self.targets[r.clone()], &self.weights[r])
     }
 
@@ -98,7 +129,7 @@ impl<W: Weight> LevelGraph<W> {
     /// on its own in member order and its row sorted by part, so the result does not depend on
     /// the thread count. Rows go straight into flat per-chunk buffers (no per-row allocation),
     /// concatenated in chunk order.
-    pub fn aggregate(&self, part: &[u32], k: usize) -> LevelGraph<f64> {
+    pub fn aggregate(&self, part: &[u32], k: usize) -> LevelGraph<'static, f64> {
         let n = self.n();
         // Members of each part, in node order (counting sort).
         let mut start = vec![0usize; k + 1];
@@ -125,7 +156,7 @@ impl<W: Weight> LevelGraph<W> {
                 let hi = (lo + chunk).min(k);
                 let arcs: usize = members[start[lo]..start[hi]]
                     .iter()
-                    .map(|&v| self.offsets[v as usize + 1] - self.offsets[v as usize])
+                    .map(|&v| (self.offsets[v as usize + 1] - self.offsets[v as usize]) as usize)
                     .sum();
                 let mut out = AggChunk {
                     lens: Vec::with_capacity(hi - lo),
@@ -173,10 +204,10 @@ impl<W: Weight> LevelGraph<W> {
         let mut node_w = Vec::with_capacity(k);
         let mut size = Vec::with_capacity(k);
         offsets.push(0);
-        let mut at = 0usize;
+        let mut at = 0u64;
         for c in chunks {
             for &l in &c.lens {
-                at += l;
+                at += l as u64;
                 offsets.push(at);
             }
             targets.extend_from_slice(&c.targets);
@@ -185,9 +216,9 @@ impl<W: Weight> LevelGraph<W> {
             size.extend_from_slice(&c.size);
         }
         LevelGraph {
-            offsets,
-            targets,
-            weights,
+            offsets: Cow::Owned(offsets),
+            targets: Cow::Owned(targets),
+            weights: Cow::Owned(weights),
             node_w,
             size,
         }

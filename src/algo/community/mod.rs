@@ -6,9 +6,10 @@
 //! [`leiden`]), Raghavan, Albert & Kumara 2007 (label propagation, [`lpa`]); quality functions in
 //! [`quality`]; profiles in [`profile`].
 //!
-//! Determinism: local moving and refinement are sequential over seeded orders
-//! (`rng_for(seed, Stream::Leiden | Stream::Louvain, unit)`); only deterministic parts run in
-//! parallel (aggregation, label-propagation rounds, modularity terms). The same input and seed give
+//! Determinism: local moving is sequential over seeded orders
+//! (`rng_for(seed, Stream::Leiden | Stream::Louvain, unit)`); Leiden's refinement runs each
+//! community on its own stream (parallel over communities); the other parallel parts are
+//! deterministic by construction (aggregation, label-propagation rounds, modularity terms). The same input and seed give
 //! the same partition for any `--threads`.
 //!
 //! Output ids: communities are numbered densely from 0 by decreasing size, ties broken by the

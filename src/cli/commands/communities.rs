@@ -9,6 +9,17 @@ use crate::output::table::{emit, fmt_f, Table};
 use crate::output::OutputFormat;
 use serde_json::json;
 
+/// User + system CPU seconds of this process so far (Linux /proc/self/stat, in USER_HZ = 100
+/// ticks); None elsewhere.
+fn process_cpu_secs() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?;
+    Some(ticks as f64 / 100.0)
+}
+
 /// Which table `--format table|csv` prints (JSON always carries both).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum View {
@@ -164,16 +175,30 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
     let view = args.input.weight_view(&ds)?;
     let g = CsrGraph::from_property(&ds.graph, &view, ds.undirected);
     let und = g.undirected();
+    // The detection's own memory: its peak over the resident set before it. Reported only where
+    // the kernel lets us reset the high-water mark first (otherwise the loading peak would hide it).
+    let reset = crate::rank::pipeline::reset_peak_rss();
+    let rss0 = crate::rank::pipeline::rss_bytes();
+    let cpu0 = process_cpu_secs();
     let t0 = std::time::Instant::now();
     let part = community::detect_with(&und, &args.config, ctx.seed, &ctx.reporter())?;
+    let elapsed = t0.elapsed();
+    // CPU seconds of all threads: on a loaded machine wall time mostly measures the load.
+    let cpu = match (cpu0, process_cpu_secs()) {
+        (Some(a), Some(b)) => format!(" (CPU {:.2}s)", b - a),
+        _ => String::new(),
+    };
+    let mem = match (rss0, crate::rank::pipeline::peak_rss_bytes()) {
+        (Some(r), Some(p)) if reset => format!(
+            ", detection peak +{:.1} MiB over {:.1} MiB resident",
+            p.saturating_sub(r) as f64 / 1048576.0,
+            r as f64 / 1048576.0
+        ),
+        _ => String::new(),
+    };
     ctx.debug(&format!(
-        "communities: {} found, modularity {:.6}, {} level(s), {} iteration(s), trial {} in {:.2?}",
-        part.count,
-        part.modularity,
-        part.levels,
-        part.iterations,
-        part.trial,
-        t0.elapsed()
+        "communities: {} found, modularity {:.6}, {} level(s), {} iteration(s), trial {} in {:.2?}{cpu}{mem}",
+        part.count, part.modularity, part.levels, part.iterations, part.trial, elapsed
     ));
     let mut pcfg = args.profile.clone();
     pcfg.resolution = match (args.config.method, args.config.objective) {
