@@ -60,7 +60,7 @@ fn neo4j_import_writes_headers_and_rows() {
         String::from_utf8_lossy(&out.stderr)
     );
     let hdr = std::fs::read_to_string(d.join("accounts_header.csv")).expect("header");
-    assert!(hdr.starts_with("id:ID(Account),:LABEL,kind,seq:long"));
+    assert!(hdr.starts_with(":ID(Account),id,:LABEL,kind,seq:long"));
     assert!(hdr.contains("inDegree:long"));
     let nodes = std::fs::read_to_string(d.join("accounts.csv")).expect("nodes");
     assert_eq!(nodes.lines().count(), 34);
@@ -71,7 +71,20 @@ fn neo4j_import_writes_headers_and_rows() {
     assert_eq!(rels.lines().count(), 156);
     assert!(rels.lines().all(|l| l.contains(",MENTIONED,1,")));
     let cmd = std::fs::read_to_string(d.join("IMPORT.txt")).expect("IMPORT.txt");
-    assert!(cmd.contains("database import full neo4j --overwrite-destination"));
+    assert!(cmd.contains("database import full neo4j --overwrite-destination --id-type=actual"));
+    // `:ID` is the node index, `seq` repeats it (dense integer ids for --id-type=actual).
+    assert!(nodes.lines().enumerate().all(|(i, l)| {
+        let f: Vec<&str> = l.split(',').collect();
+        f[0] == i.to_string() && f[4] == i.to_string()
+    }));
+    let args = std::fs::read_to_string(d.join("IMPORT.args")).expect("IMPORT.args");
+    assert_eq!(
+        args.lines().collect::<Vec<_>>().join(" "),
+        cmd.lines()
+            .last()
+            .unwrap_or_default()
+            .trim_start_matches("neo4j-admin ")
+    );
 }
 
 #[test]

@@ -69,3 +69,149 @@ fn lane_schedule_is_deterministic_and_handles_empty_input() {
     let (order, rounds) = lane_schedule(&[], 4, |i| e[i as usize]);
     assert!(order.is_empty() && rounds.is_empty());
 }
+
+mod bulk_csv {
+    //! `neo4j::import_csv`: the hand-written CSV must parse back (RFC 4180) to the graph's
+    //! values, and the relationship file must be byte-identical for the staged (sequential) and
+    //! table (parallel, chunked) paths and for 1 and 2 threads.
+
+    use kolgraph::graph::{InteractionKind, NodeKind, PropertyGraph};
+    use kolgraph::ingest::Dataset;
+    use kolgraph::neo4j::import_csv::{self, CHUNK};
+
+    /// A graph with more than two formatting chunks of pairs, every kind, timestamps, sentiment,
+    /// platforms and awkward strings.
+    fn graph() -> PropertyGraph {
+        let mut g = PropertyGraph::new();
+        let n = 3000u32;
+        for i in 0..n {
+            let v = g.ensure_node(&format!("u{i},\"q\""), NodeKind::Customer);
+            if i % 3 == 0 {
+                g.node_mut(v).name = Some(format!("Name {i}, \"x\"\nline"));
+                g.node_mut(v).handles = vec![format!("x:a;{i}"), "ig".into()];
+            }
+        }
+        let b = g.ensure_node("brand", NodeKind::Brand);
+        g.node_mut(b).segment = Some("brands".into());
+        let kinds = InteractionKind::ALL;
+        let pairs = 2 * CHUNK + 5000;
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        for j in 0..pairs {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let s = (x % u64::from(n)) as u32;
+            let t = ((x >> 24) % u64::from(n + 1)) as u32;
+            let k = kinds[j % kinds.len()];
+            let ts = (j % 4 != 0).then_some(1_700_000_000 + j as i64);
+            let sent = (j % 3 == 0).then_some(0.25);
+            let plat = if j % 2 == 0 { Some("x") } else { None };
+            g.add_interaction(s, t, k, plat, ts, 1.5, sent, None);
+        }
+        g
+    }
+
+    fn write(ds: &Dataset, threads: usize) -> (tempfile::TempDir, import_csv::ImportFiles) {
+        let dir = tempfile::tempdir().expect("tmp");
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("pool");
+        let f = pool
+            .install(|| import_csv::write(ds, None, dir.path()))
+            .expect("write");
+        (dir, f)
+    }
+
+    fn read(dir: &tempfile::TempDir, name: &str) -> Vec<u8> {
+        std::fs::read(dir.path().join(name)).expect("read")
+    }
+
+    #[test]
+    fn staged_and_parallel_paths_write_identical_files() {
+        let mut ds = Dataset {
+            graph: graph(),
+            ..Dataset::default()
+        };
+        assert!(ds.graph.has_staged());
+        let (staged, f0) = write(&ds, 2);
+        ds.graph.compact();
+        assert!(!ds.graph.has_staged() && ds.graph.edge_count() > 2 * CHUNK);
+        let (one, f1) = write(&ds, 1);
+        let (two, f2) = write(&ds, 2);
+        let rel = |d| read(d, "interactions.csv");
+        assert_eq!(rel(&staged), rel(&one), "staged vs table path");
+        assert_eq!(rel(&one), rel(&two), "1 vs 2 threads");
+        assert_eq!(read(&one, "accounts.csv"), read(&staged, "accounts.csv"));
+        let want: u64 = ds
+            .graph
+            .edges()
+            .map(|(_, _, e)| e.counts.iter().filter(|&&c| c > 0).count() as u64)
+            .sum();
+        assert_eq!((f0.relationships, f1.relationships), (want, want));
+        assert_eq!(f2.relationships, want);
+        assert_eq!(
+            f1.args.last().map(String::as_str),
+            Some("--relationships=interactions_header.csv,interactions.csv")
+        );
+        let args = read(&one, "IMPORT.args");
+        assert!(String::from_utf8_lossy(&args).contains("--id-type=actual\n"));
+    }
+
+    #[test]
+    fn csv_parses_back_to_the_graph() {
+        let mut ds = Dataset {
+            graph: graph(),
+            ..Dataset::default()
+        };
+        ds.graph.compact();
+        let g = &ds.graph;
+        let (dir, _) = write(&ds, 2);
+        let mut nodes = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_path(dir.path().join("accounts.csv"))
+            .expect("open");
+        let mut count = 0u32;
+        for (v, rec) in nodes.records().enumerate() {
+            let rec = rec.expect("node record");
+            let d = g.node(v as u32);
+            assert_eq!(rec.len(), 9);
+            assert_eq!(&rec[0], v.to_string(), ":ID = node index");
+            assert_eq!(&rec[1], d.id.as_str());
+            assert_eq!(&rec[4], v.to_string(), "seq");
+            assert_eq!(&rec[5], d.name.as_deref().unwrap_or_default());
+            let handles: Vec<String> = d.handles.iter().map(|h| h.replace(';', ",")).collect();
+            assert_eq!(&rec[8], handles.join(";"));
+            count += 1;
+        }
+        assert_eq!(count as usize, g.node_count());
+        let mut rels = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_path(dir.path().join("interactions.csv"))
+            .expect("open");
+        let mut it = g.edges().flat_map(|(s, t, d)| {
+            InteractionKind::ALL
+                .into_iter()
+                .filter(move |k| d.counts[k.index()] > 0)
+                .map(move |k| (s, t, k, d.clone()))
+        });
+        for rec in rels.records() {
+            let rec = rec.expect("rel record");
+            let (s, t, k, d) = it.next().expect("as many rows as pairs × kinds");
+            assert_eq!(rec.len(), 13);
+            assert_eq!(&rec[0], s.to_string());
+            assert_eq!(&rec[1], t.to_string());
+            assert_eq!(&rec[2], k.rel_type());
+            assert_eq!(rec[3].parse::<u32>().ok(), Some(d.counts[k.index()]));
+            let w: f64 = rec[4].parse().expect("weight");
+            assert_eq!(w, f64::from(d.weight_sums[k.index()]));
+            let first = (d.first_ts != i64::MAX).then(|| d.first_ts.to_string());
+            assert_eq!(&rec[5], first.unwrap_or_default());
+            assert_eq!(rec[11].parse::<u32>().ok(), Some(d.sentiment_n));
+            if d.first_ts != i64::MAX {
+                assert!(rec[7].ends_with('Z') && rec[7].contains('T'), "{}", &rec[7]);
+            }
+        }
+        assert!(it.next().is_none());
+    }
+}

@@ -39,7 +39,7 @@ pub enum ExportCommand {
     Neo4j(Neo4jArgs),
     /// Write CSVs for `neo4j-admin database import full` (graphs too big for Bolt).
     #[command(
-        after_help = "Writes accounts_header.csv, accounts.csv, interactions_header.csv, interactions.csv\nand IMPORT.txt (the exact neo4j-admin command) into DIR.\n\nExample:\n  kolgraph export neo4j-import fixtures/community out/import"
+        after_help = "Writes accounts_header.csv, accounts.csv, interactions_header.csv, interactions.csv,\nIMPORT.txt (the exact neo4j-admin command) and IMPORT.args (its arguments, one per line)\ninto DIR. The :ID column is the dense node index, imported with --id-type=actual (no id\nmapping); the external id is the `id` property.\n\nExample:\n  kolgraph export neo4j-import fixtures/community out/import\n  scripts/neo4j-dev stop && scripts/neo4j-dev import out/import && scripts/neo4j-dev start"
     )]
     Neo4jImport(ImportArgs),
 }
