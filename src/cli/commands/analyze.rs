@@ -96,6 +96,35 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
             }
         }
     }
+    let count = |f: &dyn Fn(u32) -> Option<&'static str>| {
+        let mut m: BTreeMap<&'static str, usize> = BTreeMap::new();
+        for &v in a.order() {
+            if let Some(k) = f(v) {
+                *m.entry(k).or_default() += 1;
+            }
+        }
+        m
+    };
+    let quadrants = count(&|v| a.quadrant[v as usize].map(|q| q.as_str()));
+    let stages = count(&|v| Some(a.lifecycle[v as usize].stage.as_str()));
+    let mut roles: BTreeMap<&'static str, usize> = BTreeMap::new();
+    for &v in a.order() {
+        for r in &a.roles[v as usize] {
+            *roles.entry(r.role.as_str()).or_default() += 1;
+        }
+    }
+    let shift = shift_json(&ds, &a);
+    let t = ranking_table(&ds, &a, args.top);
+    // The per-customer tables are written above: free what the charts and the summary do not
+    // read (purchase facts, roles, lifecycle, flags, quadrants, edge probabilities: ≈ 1.5 GB
+    // at 5M customers) before the chart inputs are built.
+    let mut a = a;
+    a.purchase = Vec::new();
+    a.roles = Vec::new();
+    a.lifecycle = Vec::new();
+    a.flags = Vec::new();
+    a.quadrant = Vec::new();
+    a.probs = None;
     // Charts: degree distribution, CLV × network quadrant, rank shift and community bars
     // (when communities ran), drawn by `crate::output::charts` into DIR/charts.
     {
@@ -128,23 +157,6 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
     let mut phases = vec![ingest];
     phases.extend(a.phases.iter().cloned());
     phases.push(outputs);
-    let count = |f: &dyn Fn(u32) -> Option<&'static str>| {
-        let mut m: BTreeMap<&'static str, usize> = BTreeMap::new();
-        for &v in a.order() {
-            if let Some(k) = f(v) {
-                *m.entry(k).or_default() += 1;
-            }
-        }
-        m
-    };
-    let quadrants = count(&|v| a.quadrant[v as usize].map(|q| q.as_str()));
-    let stages = count(&|v| Some(a.lifecycle[v as usize].stage.as_str()));
-    let mut roles: BTreeMap<&'static str, usize> = BTreeMap::new();
-    for &v in a.order() {
-        for r in &a.roles[v as usize] {
-            *roles.entry(r.role.as_str()).or_default() += 1;
-        }
-    }
     let (nc, nb, ns) = ds.graph.kind_counts();
     let extras: BTreeMap<&str, &serde_json::Value> = a
         .extras
@@ -181,7 +193,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
         "quadrants": quadrants,
         "stages": stages,
         "roles": roles,
-        "shift": shift_json(&ds, &a),
+        "shift": shift,
         "top": a.order().iter().take(args.top).map(|&v| ds.graph.id(v)).collect::<Vec<_>>(),
         "files": files,
         "not_written": skipped,
@@ -190,7 +202,6 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
         "peak_rss_bytes": phases.iter().filter_map(|p| p.peak_rss_bytes).max(),
     });
     write_json(&out("summary.json"), &summary)?;
-    let t = ranking_table(&ds, &a, args.top);
     crate::output::table::emit(OutputFormat::Table, None, &t, &())?;
     ctx.info(&format!(
         "wrote {} and summary.json to {} in {:.2}s",
