@@ -399,6 +399,15 @@ impl PropertyGraph {
         v
     }
 
+    /// Add a node with its properties; the caller checked that its id is new (an existing
+    /// id would be re-pointed to the new node).
+    pub fn push_node(&mut self, data: NodeData) -> u32 {
+        let v = self.graph.node_count() as u32;
+        self.ids.insert(&data.id, v);
+        self.graph.add_node(data);
+        v
+    }
+
     /// Reserve room for `n` more nodes.
     pub fn reserve_nodes(&mut self, n: usize) {
         self.graph.reserve_nodes(n);

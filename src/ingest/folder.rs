@@ -21,8 +21,8 @@ use super::{reader, Dataset, IngestOptions, IngestReport, InputFile};
 use crate::error::{Error, RecordError, Result};
 use crate::graph::property::{FastMap, IdMap};
 use crate::graph::{
-    CompactStr, InteractionKind, InteractionRow, NodeKind, PropertyGraph, Transaction, NO_PLATFORM,
-    ROW_HAS_SENTIMENT, ROW_HAS_TS,
+    CompactStr, InteractionKind, InteractionRow, NodeData, NodeKind, PropertyGraph, Transaction,
+    NO_PLATFORM, ROW_HAS_SENTIMENT, ROW_HAS_TS,
 };
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashSet};
@@ -194,56 +194,98 @@ impl<'o> Loader<'o> {
         None
     }
 
+    /// Customer rows are parsed in parallel blocks ([`read_table_par`]) into finished
+    /// [`NodeData`]; nodes are created at the merge, in file order (duplicate ids are only
+    /// known there). A bad `joined_at` is reported after the duplicate-id check, as when rows
+    /// were handled one by one.
     fn customers(&mut self, path: &Path) -> Result<()> {
         let mut rejects = Vec::new();
         let numeric = &mut self.numeric;
         let non_numeric = &mut self.non_numeric;
-        let c = read_table(path, &CUSTOMER_COLUMNS, &[0], &mut rejects, |row| {
-            let id = need(row, 0, "customer id")?;
-            if self.g.index_of(id).is_some() {
-                return Err(row.reject(
-                    Some(0),
-                    format!("duplicate customer id (got {id:?}, expected each id once)"),
-                ));
-            }
-            let joined = match row.get(3) {
-                Some(s) => {
-                    Some(parse_ts(s).ok_or_else(|| row.reject(Some(3), bad_ts("joined_at", s)))?)
-                }
-                None => None,
-            };
-            let v = self.g.ensure_node(id, NodeKind::Customer);
-            let n = self.g.node_mut(v);
-            n.name = row.get(1).map(str::to_string);
-            n.segment = row.get(2).map(str::to_string);
-            n.joined_at = joined;
-            for (k, val) in row.extras() {
-                n.props.insert(k.to_string(), val.to_string());
-                // Numeric extra columns (e.g. `clv`) also as per-node numbers.
-                match parse_finite(val) {
-                    Ok(x) => {
-                        if !numeric.contains_key(k) {
-                            numeric.insert(k.to_string(), Vec::new());
+        let g = &mut self.g;
+        let file = path.display().to_string();
+        let c = read_table_par(
+            path,
+            &CUSTOMER_COLUMNS,
+            &[0],
+            Vec::<CustRec>::new,
+            |st: &mut Vec<CustRec>, row| {
+                let id = need(row, 0, "customer id")?;
+                let mut bad_joined = None;
+                let joined = match row.get(3) {
+                    Some(s) => match parse_ts(s) {
+                        Some(t) => Some(t),
+                        None => {
+                            bad_joined = Some(row.reject(Some(3), bad_ts("joined_at", s)));
+                            None
                         }
-                        if let Some(col) = numeric.get_mut(k) {
-                            if col.len() <= v as usize {
-                                col.resize(v as usize + 1, None);
+                    },
+                    None => None,
+                };
+                let mut node = NodeData::new(id, NodeKind::Customer);
+                let mut extras = Vec::new();
+                if bad_joined.is_none() {
+                    node.name = row.get(1).map(str::to_string);
+                    node.segment = row.get(2).map(str::to_string);
+                    node.joined_at = joined;
+                    for (k, val) in row.extras() {
+                        node.props.insert(k.to_string(), val.to_string());
+                        extras.push((k.to_string(), parse_finite(val).ok()));
+                    }
+                }
+                st.push(CustRec {
+                    line: row.line,
+                    col0: row.col(0),
+                    node,
+                    extras,
+                    bad_joined,
+                });
+                Ok(())
+            },
+            |st, rej| {
+                rejects.extend(rej);
+                for r in st {
+                    if g.index_of(&r.node.id).is_some() {
+                        rejects.push(RecordError {
+                            file: file.clone(),
+                            line: r.line,
+                            column: r.col0,
+                            message: format!(
+                                "duplicate customer id (got {:?}, expected each id once)",
+                                r.node.id
+                            ),
+                        });
+                        continue;
+                    }
+                    if let Some(e) = r.bad_joined {
+                        rejects.push(e);
+                        continue;
+                    }
+                    let v = g.push_node(r.node);
+                    // Numeric extra columns (e.g. `clv`) also as per-node numbers.
+                    for (k, x) in r.extras {
+                        match x {
+                            Some(x) => {
+                                let col = numeric.entry(k).or_default();
+                                if col.len() <= v as usize {
+                                    col.resize(v as usize + 1, None);
+                                }
+                                col[v as usize] = Some(x);
                             }
-                            col[v as usize] = Some(x);
-                        }
-                    }
-                    Err(_) => {
-                        if !non_numeric.contains(k) {
-                            non_numeric.insert(k.to_string());
+                            None => {
+                                non_numeric.insert(k);
+                            }
                         }
                     }
                 }
-            }
-            Ok(())
-        })?;
+            },
+        )?;
+        // Merge-time rejects follow their block's: back to line order (one per row).
+        rejects.sort_by_key(|r| r.line);
+        let rejected = rejects.len() as u64;
         self.closed = true;
         self.report.rejects.extend(rejects);
-        self.push_file(path, "customers", c.rows, c.rejected)
+        self.push_file(path, "customers", c.rows, rejected)
     }
 
     fn accounts(&mut self, path: &Path) -> Result<()> {
@@ -781,6 +823,18 @@ impl Platforms {
     fn intern_all(&mut self, local: &Platforms) -> Vec<u32> {
         local.names.iter().map(|n| self.intern(n)).collect()
     }
+}
+
+/// One parsed customer row waiting for the in-order merge.
+struct CustRec {
+    line: u64,
+    /// 1-based column of the id (for a duplicate-id reject).
+    col0: u64,
+    node: NodeData,
+    /// Extra columns in header order with their numeric value, if any.
+    extras: Vec<(String, Option<f64>)>,
+    /// A bad `joined_at`, reported only if the id is not a duplicate.
+    bad_joined: Option<RecordError>,
 }
 
 /// What one parallel block of interaction rows brings to the merge.
