@@ -168,12 +168,14 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
             crate::Error::param("--brand-z", args.profile.brand_z, "a finite number").into(),
         );
     }
-    let ds = args.input.load(ctx)?;
+    let mut ds = args.input.load(ctx)?;
     if ds.graph.node_count() == 0 {
         return Err(crate::Error::EmptyGraph("no nodes to partition".into()).into());
     }
     let view = args.input.weight_view(&ds)?;
-    let g = CsrGraph::from_property(&ds.graph, &view, ds.undirected);
+    // Nothing below reads edge properties (profiles use node kinds and the CSR): move the edge
+    // table's rows into the CSR instead of keeping a second copy of every target.
+    let g = CsrGraph::from_property_take(&mut ds.graph, &view, ds.undirected);
     let und = g.undirected();
     // The detection's own memory: its peak over the resident set before it. Reported only where
     // the kernel lets us reset the high-water mark first (otherwise the loading peak would hide it).
