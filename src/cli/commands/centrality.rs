@@ -256,6 +256,17 @@ fn mem_note(phase: &str) -> String {
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
     let mut ds = args.input.load(ctx)?;
     ctx.debug(&mem_note("after ingest"));
+    let all = args.algo == Algo::All;
+    let want = |a: Algo| all || args.algo == a;
+    // The only external-id lookups (personalisation file) happen here; afterwards ids are only
+    // read back by node index for output, so the id → node map can go before the CSR and the
+    // algorithms' scratch are allocated (~256 MiB at 5M nodes).
+    let pers = if want(Algo::Pagerank) {
+        personalization(&args, &ds.graph)?
+    } else {
+        None
+    };
+    ds.graph.release_id_index();
     let view = args.input.weight_view(&ds)?;
     let t = Instant::now();
     // The edge table's adjacency moves into the CSR (nothing below reads edge properties):
@@ -284,14 +295,11 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
         ctx.debug(&mem_note("arc weights released (all 1)"));
     }
     let pg = &ds.graph;
-    let all = args.algo == Algo::All;
-    let want = |a: Algo| all || args.algo == a;
     let mut res = Results::default();
     let mut unconverged: Vec<&str> = Vec::new();
     if want(Algo::Pagerank) {
-        let p = personalization(&args, pg)?;
         let t = Instant::now();
-        let r = pagerank_with_progress(&g, &args.pagerank, p.as_deref(), &ctx.reporter())?;
+        let r = pagerank_with_progress(&g, &args.pagerank, pers.as_deref(), &ctx.reporter())?;
         ctx.debug(&format!(
             "pagerank: {:.3?} compute, {} iterations, residual {:.3e}; {}",
             t.elapsed(),
