@@ -240,3 +240,35 @@ fn pagerank_alone_equals_pagerank_in_all() {
         assert_eq!(v1["graph"], v2["graph"], "{file}");
     }
 }
+
+/// The centrality command frees the id → node map after its id lookups; lookups afterwards
+/// still answer (by a scan), and inserting a node afterwards rebuilds the map.
+#[test]
+fn released_id_index_still_resolves_ids() {
+    use kolgraph::graph::NodeKind;
+    use kolgraph::ingest::{load, IngestOptions};
+    let mut ds = load(
+        Path::new(&data("karate.edges.tsv")),
+        &IngestOptions::default(),
+    )
+    .expect("load");
+    let g = &mut ds.graph;
+    let n = g.node_count();
+    let before: Vec<Option<u32>> = (0..n as u32).map(|v| g.index_of(g.id(v))).collect();
+    g.release_id_index();
+    for v in 0..n as u32 {
+        assert_eq!(g.index_of(g.id(v)), before[v as usize]);
+        assert_eq!(before[v as usize], Some(v));
+    }
+    assert_eq!(g.index_of("no such id"), None);
+    let first = g.id(0).to_string();
+    assert_eq!(
+        g.ensure_node(&first, NodeKind::Customer),
+        0,
+        "map rebuilt, no duplicate"
+    );
+    let w = g.ensure_node("a-new-node-with-a-rather-long-id", NodeKind::Brand);
+    assert_eq!(w as usize, n);
+    assert_eq!(g.index_of("a-new-node-with-a-rather-long-id"), Some(w));
+    assert_eq!(g.id(w), "a-new-node-with-a-rather-long-id");
+}

@@ -152,7 +152,7 @@ fn fixture_shape() {
     // Brand accounts have no clv; customers all do.
     let b = ds.graph.index_of("brand0").expect("brand0");
     assert_eq!(ds.customer_numeric["clv"][b as usize], None);
-    assert!(ds.graph.node(0).props.contains_key("clv"));
+    assert!(ds.graph.node(0).props().contains_key("clv"));
     assert_eq!(ds.report.files.len(), 5);
     assert!(ds.report.files.iter().all(|f| f.sha256.len() == 64));
 }
@@ -191,7 +191,7 @@ fn identity_handles_merge_into_one_customer() {
     );
     assert_eq!(g.node_count(), 3, "no node was made for a handle");
     assert_eq!(ds.report.merged_handles, 4);
-    assert_eq!(g.node(c1).handles, vec!["instagram:ann", "tiktok:ann_t"]);
+    assert_eq!(g.node(c1).handles(), vec!["instagram:ann", "tiktok:ann_t"]);
     // c1 → c2: reply (platform:handle), share (bare handle on the row's platform), like on
     // tiktok (ann_t is c1 there), mention (upper-case platform prefix).
     let e = g

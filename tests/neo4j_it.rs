@@ -75,17 +75,19 @@ fn clear(c: &Client) {
 fn fixture() -> Dataset {
     let mut g = PropertyGraph::new();
     let brand = g.ensure_node("brand", NodeKind::Brand);
-    g.node_mut(brand).name = Some("Acme".into());
+    g.node_mut(brand).set_name(Some("Acme".into()));
     let staff = g.ensure_node("staff-1", NodeKind::Staff);
     let mut cs = Vec::new();
     for i in 0..40 {
         let v = g.ensure_node(&format!("c{i:03}"), NodeKind::Customer);
         let d = g.node_mut(v);
-        d.name = Some(format!("Customer \"{i}\", Ltd; x"));
-        d.segment = Some(if i % 2 == 0 { "gold" } else { "silver" }.into());
-        d.joined_at = Some(1_600_000_000 + i64::from(i) * 86_400);
-        d.handles = vec![format!("x:c{i}"), format!("ig:c{i}")];
-        d.props.insert("city".into(), format!("City {}", i % 5));
+        d.set_name(Some(format!("Customer \"{i}\", Ltd; x")));
+        d.set_segment(Some(if i % 2 == 0 { "gold" } else { "silver" }.into()));
+        d.set_joined_at(Some(1_600_000_000 + i64::from(i) * 86_400));
+        d.extra_mut().handles = vec![format!("x:c{i}"), format!("ig:c{i}")];
+        d.extra_mut()
+            .props
+            .insert("city".into(), format!("City {}", i % 5));
         cs.push(v);
     }
     let kinds = InteractionKind::ALL;
@@ -296,8 +298,8 @@ fn export_is_idempotent_and_reads_back_identically() {
         assert_eq!(g1.id(v), g2.id(v), "node order");
         let (a, b) = (g1.node(v), g2.node(v));
         assert_eq!(
-            (a.kind, &a.name, &a.segment, a.joined_at, &a.handles),
-            (b.kind, &b.name, &b.segment, b.joined_at, &b.handles)
+            (a.kind, a.name(), a.segment(), a.joined_at(), a.handles()),
+            (b.kind, b.name(), b.segment(), b.joined_at(), b.handles())
         );
     }
     let mut e1: Vec<_> = g1

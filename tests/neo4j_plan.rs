@@ -87,12 +87,13 @@ mod bulk_csv {
         for i in 0..n {
             let v = g.ensure_node(&format!("u{i},\"q\""), NodeKind::Customer);
             if i % 3 == 0 {
-                g.node_mut(v).name = Some(format!("Name {i}, \"x\"\nline"));
-                g.node_mut(v).handles = vec![format!("x:a;{i}"), "ig".into()];
+                g.node_mut(v)
+                    .set_name(Some(format!("Name {i}, \"x\"\nline")));
+                g.node_mut(v).extra_mut().handles = vec![format!("x:a;{i}"), "ig".into()];
             }
         }
         let b = g.ensure_node("brand", NodeKind::Brand);
-        g.node_mut(b).segment = Some("brands".into());
+        g.node_mut(b).set_segment(Some("brands".into()));
         let kinds = InteractionKind::ALL;
         let pairs = 2 * CHUNK + 5000;
         let mut x: u64 = 0x2545_F491_4F6C_DD1D;
@@ -179,8 +180,8 @@ mod bulk_csv {
             assert_eq!(&rec[0], v.to_string(), ":ID = node index");
             assert_eq!(&rec[1], d.id.as_str());
             assert_eq!(&rec[4], v.to_string(), "seq");
-            assert_eq!(&rec[5], d.name.as_deref().unwrap_or_default());
-            let handles: Vec<String> = d.handles.iter().map(|h| h.replace(';', ",")).collect();
+            assert_eq!(&rec[5], d.name().unwrap_or_default());
+            let handles: Vec<String> = d.handles().iter().map(|h| h.replace(';', ",")).collect();
             assert_eq!(&rec[8], handles.join(";"));
             count += 1;
         }

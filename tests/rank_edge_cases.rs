@@ -18,14 +18,14 @@ fn dataset() -> Dataset {
     let mut c = Vec::new();
     for i in 0..8 {
         let v = g.ensure_node(&format!("c{i}"), NodeKind::Customer);
-        g.node_mut(v).name = Some(format!("Customer {i}"));
-        g.node_mut(v).joined_at = Some(0);
+        g.node_mut(v).set_name(Some(format!("Customer {i}")));
+        g.node_mut(v).set_joined_at(Some(0));
         c.push(v);
     }
     let handle_only = g.ensure_node("instagram:@anna", NodeKind::Customer);
-    g.node_mut(handle_only).handles = vec!["instagram:@anna".into()];
+    g.node_mut(handle_only).extra_mut().handles = vec!["instagram:@anna".into()];
     let no_int = g.ensure_node("quiet", NodeKind::Customer);
-    g.node_mut(no_int).name = Some("Quiet buyer".into());
+    g.node_mut(no_int).set_name(Some("Quiet buyer".into()));
     let add = |g: &mut PropertyGraph, s: u32, t: u32, d: i64, sent: Option<f64>| {
         g.add_interaction(
             s,

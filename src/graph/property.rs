@@ -327,6 +327,8 @@ pub struct PropertyGraph {
     pub graph: DiGraph<NodeData, (), u32>,
     /// External id → node index.
     ids: IdMap,
+    /// True after [`PropertyGraph::release_id_index`]: `ids` is empty and lookups scan the nodes.
+    ids_released: bool,
     /// The aggregated pairs, sorted by (source, target).
     table: EdgeTable,
     /// Pairs updated one at a time since the last `compact` (overrides the table's copy).
@@ -355,7 +357,33 @@ impl PropertyGraph {
 
     /// Node index of an external id.
     pub fn index_of(&self, id: &str) -> Option<u32> {
+        if self.ids_released {
+            return self.nodes().find(|&v| self.id(v) == id);
+        }
         self.ids.get(id)
+    }
+
+    /// Free the id → node map (32 bytes per slot, ~256 MiB at 5M nodes) once a caller is done
+    /// resolving external ids, e.g. a CLI command that only maps node indices back to ids for
+    /// output. Later lookups still work by scanning the nodes (slow; handle aliases no longer
+    /// resolve); a later node insertion rebuilds the map from the node ids.
+    pub fn release_id_index(&mut self) {
+        self.ids = IdMap::new();
+        self.ids_released = true;
+    }
+
+    /// Rebuild the id map after [`PropertyGraph::release_id_index`] (before any insertion).
+    fn restore_id_index(&mut self) {
+        if !self.ids_released {
+            return;
+        }
+        self.ids_released = false;
+        let mut ids = IdMap::new();
+        ids.reserve(self.node_count());
+        for v in self.nodes() {
+            ids.insert(self.id(v), v);
+        }
+        self.ids = ids;
     }
 
     /// See [`IdMap::touch`]: warm the cache for a coming `index_of(id)`.
@@ -391,6 +419,7 @@ impl PropertyGraph {
 
     /// Get or create the node for an external id (created as `kind`).
     pub fn ensure_node(&mut self, id: &str, kind: NodeKind) -> u32 {
+        self.restore_id_index();
         if let Some(v) = self.ids.get(id) {
             return v;
         }
@@ -402,6 +431,7 @@ impl PropertyGraph {
     /// Add a node with its properties; the caller checked that its id is new (an existing
     /// id would be re-pointed to the new node).
     pub fn push_node(&mut self, data: NodeData) -> u32 {
+        self.restore_id_index();
         let v = self.graph.node_count() as u32;
         self.ids.insert(&data.id, v);
         self.graph.add_node(data);
@@ -416,6 +446,7 @@ impl PropertyGraph {
     /// Register an alias (e.g. a platform handle) for an existing node.
     /// Returns false if the alias already maps to a different node.
     pub fn add_alias(&mut self, alias: &str, v: u32) -> bool {
+        self.restore_id_index();
         match self.ids.get(alias) {
             Some(w) => w == v,
             None => {

@@ -225,11 +225,13 @@ impl<'o> Loader<'o> {
                 let mut node = NodeData::new(id, NodeKind::Customer);
                 let mut extras = Vec::new();
                 if bad_joined.is_none() {
-                    node.name = row.get(1).map(str::to_string);
-                    node.segment = row.get(2).map(str::to_string);
-                    node.joined_at = joined;
+                    node.set_name(row.get(1).map(str::to_string));
+                    node.set_segment(row.get(2).map(CompactStr::from));
+                    node.set_joined_at(joined);
                     for (k, val) in row.extras() {
-                        node.props.insert(k.to_string(), val.to_string());
+                        node.extra_mut()
+                            .props
+                            .insert(k.to_string(), val.to_string());
                         extras.push((k.to_string(), parse_finite(val).ok()));
                     }
                 }
@@ -313,12 +315,12 @@ impl<'o> Loader<'o> {
             }
             let v = self.g.ensure_node(id, kind);
             let n = self.g.node_mut(v);
-            n.name = row.get(1).map(str::to_string);
+            n.set_name(row.get(1).map(str::to_string));
             if let Some(p) = row.get(2) {
-                n.props.insert("platform".into(), p.to_string());
+                n.extra_mut().props.insert("platform".into(), p.to_string());
             }
             for (k, val) in row.extras() {
-                n.props.insert(k.to_string(), val.to_string());
+                n.extra_mut().props.insert(k.to_string(), val.to_string());
             }
             Ok(())
         })?;
@@ -374,7 +376,7 @@ impl<'o> Loader<'o> {
                 Some(_) => self.bare.insert(h, AMBIGUOUS),
                 None => self.bare.insert(h, v),
             }
-            self.g.node_mut(v).handles.push(key);
+            self.g.node_mut(v).extra_mut().handles.push(key);
             merged += 1;
             Ok(())
         })?;
@@ -644,7 +646,9 @@ impl<'o> Loader<'o> {
     fn finish(mut self, undirected: bool) -> Dataset {
         let n = self.g.node_count();
         for v in 0..n as u32 {
-            self.g.node_mut(v).handles.sort();
+            if let Some(e) = self.g.node_mut(v).extra_mut_if_set() {
+                e.handles.sort();
+            }
         }
         let mut numeric = std::mem::take(&mut self.numeric);
         numeric.retain(|k, _| !self.non_numeric.contains(k));

@@ -445,17 +445,17 @@ const KINDS: [NodeKind; 3] = [NodeKind::Customer, NodeKind::Brand, NodeKind::Sta
 
 fn node_row(g: &PropertyGraph, v: u32) -> BoltType {
     let d = g.node(v);
-    let mut p = Row::with_capacity(6 + d.props.len());
+    let mut p = Row::with_capacity(6 + d.props().len());
     p.put("kind", bolt::s(d.kind.as_str()))
         .put("seq", bolt::i(i64::from(v)))
-        .put("name", bolt::opt(d.name.as_deref(), bolt::s))
-        .put("segment", bolt::opt(d.segment.as_deref(), bolt::s))
-        .put("joinedAt", bolt::opt(d.joined_at, bolt::i))
+        .put("name", bolt::opt(d.name(), bolt::s))
+        .put("segment", bolt::opt(d.segment(), bolt::s))
+        .put("joinedAt", bolt::opt(d.joined_at(), bolt::i))
         .put(
             "handles",
-            bolt::list(d.handles.iter().map(|h| bolt::s(h)).collect()),
+            bolt::list(d.handles().iter().map(|h| bolt::s(h)).collect()),
         );
-    for (k, val) in &d.props {
+    for (k, val) in d.props() {
         if !RESERVED.contains(&k.as_str()) && !k.is_empty() {
             p.put(k, bolt::s(val));
         }

@@ -223,7 +223,7 @@ pub fn write(ds: &Dataset, results: Option<&ResultColumns>, dir: &Path) -> Resul
     // Extra input columns: the union of keys, sorted (deterministic header).
     let extra: BTreeSet<&str> = g
         .nodes()
-        .flat_map(|v| g.node(v).props.keys().map(String::as_str))
+        .flat_map(|v| g.node(v).props().keys().map(String::as_str))
         .filter(|k| !RESERVED.contains(k) && !k.is_empty())
         .filter(|k| results.map_or(true, |r| r.node_props.iter().all(|(n, _)| n != k)))
         .collect();
@@ -276,20 +276,20 @@ pub fn write(ds: &Dataset, results: Option<&ResultColumns>, dir: &Path) -> Resul
             }
         }
         let _ = write!(buf, ",{},{v},", d.kind.as_str());
-        field(&mut buf, d.name.as_deref().unwrap_or_default());
+        field(&mut buf, d.name().unwrap_or_default());
         buf.push(b',');
-        field(&mut buf, d.segment.as_deref().unwrap_or_default());
+        field(&mut buf, d.segment().unwrap_or_default());
         buf.push(b',');
-        if let Some(x) = d.joined_at {
+        if let Some(x) = d.joined_at() {
             let _ = write!(buf, "{x}");
         }
         buf.push(b',');
-        arr_field(&mut buf, d.handles.iter().map(String::as_str));
+        arr_field(&mut buf, d.handles().iter().map(String::as_str));
         for k in &extra {
             buf.push(b',');
             field(
                 &mut buf,
-                d.props.get(*k).map(String::as_str).unwrap_or_default(),
+                d.props().get(*k).map(String::as_str).unwrap_or_default(),
             );
         }
         if let Some(r) = results {

@@ -19,7 +19,7 @@
 
 use super::client::{Client, ConnectOptions, DATABASE_ENV, USER_ENV};
 use crate::error::{Error, Result};
-use crate::graph::{InteractionKind, NodeData, NodeKind, PropertyGraph};
+use crate::graph::{CompactStr, InteractionKind, NodeData, NodeKind, PropertyGraph};
 use crate::ingest::{Dataset, IngestOptions, IngestReport, InputFile};
 use sha2::{Digest, Sha256};
 
@@ -88,14 +88,22 @@ pub fn load_from(client: &Client, source: &str) -> Result<Dataset> {
         h.update([0, kind as u8]);
         let v = g.ensure_node(&id, kind);
         let mut d = NodeData::new(id, kind);
-        d.name = r.get::<Option<String>>("name").ok().flatten();
-        d.segment = r.get::<Option<String>>("segment").ok().flatten();
-        d.joined_at = r.get::<Option<i64>>("joinedAt").ok().flatten();
-        d.handles = r
+        d.set_name(r.get::<Option<String>>("name").ok().flatten());
+        d.set_segment(
+            r.get::<Option<String>>("segment")
+                .ok()
+                .flatten()
+                .map(CompactStr::from),
+        );
+        d.set_joined_at(r.get::<Option<i64>>("joinedAt").ok().flatten());
+        let handles = r
             .get::<Option<Vec<String>>>("handles")
             .ok()
             .flatten()
             .unwrap_or_default();
+        if !handles.is_empty() {
+            d.extra_mut().handles = handles;
+        }
         *g.node_mut(v) = d;
     }
     let rels = client.rows(neo4rs::query(RELS))?;

@@ -77,10 +77,10 @@ impl Analysis {
         let i = v as usize;
         let d = pg.node(v);
         CustomerRecord {
-            id: d.id.clone(),
-            name: d.name.clone(),
-            segment: d.segment.clone(),
-            handles: d.handles.clone(),
+            id: d.id.to_string(),
+            name: d.name().map(str::to_string),
+            segment: d.segment().map(str::to_string),
+            handles: d.handles().to_vec(),
             rank: self.ranking.rank[i],
             purchase_rank: self.ranking.purchase_rank[i],
             rank_shift: self.ranking.shift(v),

@@ -100,7 +100,7 @@ pub fn lifecycle(
     cfg: &LifecycleConfig,
 ) -> Vec<LifecycleInfo> {
     let n = pg.node_count();
-    let mut first: Vec<Option<i64>> = (0..n as u32).map(|v| pg.node(v).joined_at).collect();
+    let mut first: Vec<Option<i64>> = (0..n as u32).map(|v| pg.node(v).joined_at()).collect();
     let mut last: Vec<Option<i64>> = vec![None; n];
     let mut activity = vec![0u64; n];
     let mut touch = vec![0u32; n];
@@ -132,7 +132,7 @@ pub fn lifecycle(
     }
     (0..n)
         .map(|v| {
-            let last_v = last[v].or(pg.node(v as u32).joined_at);
+            let last_v = last[v].or(pg.node(v as u32).joined_at());
             let (tenure, silence) = match (as_of, first[v], last_v) {
                 (Some(now), Some(f), Some(l)) => (
                     Some(((now - f) as f64 / DAY).max(0.0)),

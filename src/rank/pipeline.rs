@@ -964,10 +964,10 @@ pub fn analyze(
             }
             let d = pg.node(v);
             if has_profiles
-                && d.name.is_none()
-                && d.segment.is_none()
-                && d.joined_at.is_none()
-                && d.props.is_empty()
+                && d.name().is_none()
+                && d.segment().is_none()
+                && d.joined_at().is_none()
+                && d.props().is_empty()
             {
                 f.push(Flag::NoProfile);
             }

@@ -219,11 +219,12 @@ fn write_undirected_edge_list(g: &CsrGraph, path: &std::path::Path) -> anyhow::R
     Ok(pairs)
 }
 
-/// Free the arc weights of a graph whose weights are all 1 (or ignored), before a PageRank-only
-/// run: PageRank then takes its unweighted kernels, which never read `weights` and give the same
-/// bits as the weighted ones on all-ones weights (see `pagerank_with_progress`). Saves 4 B per arc
-/// at the peak (the relabelled copy comes on top of the CSR). Not for other algorithms: they index
-/// `weights` directly, so this stays local to the PageRank-only path.
+/// Free the arc weights before a run that cannot read them: PageRank alone on all-ones (or
+/// ignored) weights takes its unweighted kernels, which never read `weights` and give the same
+/// bits as the weighted ones on all-ones weights (see `pagerank_with_progress`); hop-count
+/// betweenness alone runs BFS. Saves 4 B per arc at the peak (the relabelled copy comes on top
+/// of the CSR). Not for other algorithms: they index `weights` directly, so this stays local
+/// to those single-algorithm paths.
 fn release_weights(g: &mut CsrGraph) {
     let shared = Arc::ptr_eq(&g.out, &g.inc);
     if shared {
@@ -256,6 +257,17 @@ fn mem_note(phase: &str) -> String {
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
     let mut ds = args.input.load(ctx)?;
     ctx.debug(&mem_note("after ingest"));
+    let all = args.algo == Algo::All;
+    let want = |a: Algo| all || args.algo == a;
+    // The only external-id lookups (personalisation file) happen here; afterwards ids are only
+    // read back by node index for output, so the id → node map can go before the CSR and the
+    // algorithms' scratch are allocated (~256 MiB at 5M nodes).
+    let pers = if want(Algo::Pagerank) {
+        personalization(&args, &ds.graph)?
+    } else {
+        None
+    };
+    ds.graph.release_id_index();
     let view = args.input.weight_view(&ds)?;
     let t = Instant::now();
     // The edge table's adjacency moves into the CSR (nothing below reads edge properties):
@@ -282,16 +294,17 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
     if args.algo == Algo::Pagerank && (!g.weighted || g.out.unit_weights()) {
         release_weights(&mut g);
         ctx.debug(&mem_note("arc weights released (all 1)"));
+    } else if args.algo == Algo::Betweenness && !args.betweenness.weighted {
+        // Hop-count betweenness (the default) runs BFS and never reads `weights`.
+        release_weights(&mut g);
+        ctx.debug(&mem_note("arc weights released (hop-count betweenness)"));
     }
     let pg = &ds.graph;
-    let all = args.algo == Algo::All;
-    let want = |a: Algo| all || args.algo == a;
     let mut res = Results::default();
     let mut unconverged: Vec<&str> = Vec::new();
     if want(Algo::Pagerank) {
-        let p = personalization(&args, pg)?;
         let t = Instant::now();
-        let r = pagerank_with_progress(&g, &args.pagerank, p.as_deref(), &ctx.reporter())?;
+        let r = pagerank_with_progress(&g, &args.pagerank, pers.as_deref(), &ctx.reporter())?;
         ctx.debug(&format!(
             "pagerank: {:.3?} compute, {} iterations, residual {:.3e}; {}",
             t.elapsed(),
