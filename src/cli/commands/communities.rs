@@ -5,9 +5,11 @@ use crate::algo::community::{self, CommunityConfig, Partition, ProfileConfig, Pr
 use crate::cli::{Ctx, ExitStatus, InputArgs, OutputArgs};
 use crate::graph::CsrGraph;
 use crate::ingest::Dataset;
-use crate::output::table::{emit, fmt_f, Table};
+use crate::output::table::{emit, fmt_f, write_json, Table};
 use crate::output::OutputFormat;
-use serde_json::json;
+use serde::Serialize;
+use std::io::Write;
+use std::path::Path;
 
 /// User + system CPU seconds of this process so far (Linux /proc/self/stat, in USER_HZ = 100
 /// ticks); None elsewhere.
@@ -121,27 +123,251 @@ fn communities_table(ds: &Dataset, part: &Partition, prof: &Profiles, top: usize
     t
 }
 
-fn members_table(ds: &Dataset, part: &Partition, prof: &Profiles) -> Table {
-    let mut t = Table::new([
-        "id",
-        "kind",
-        "community",
-        "community_type",
-        "leader_rank",
-        "leader_score",
-    ]);
-    for v in 0..part.community.len() {
-        let c = part.community[v] as usize;
-        t.push([
-            ds.graph.id(v as u32).to_string(),
-            ds.graph.kind(v as u32).as_str().to_string(),
-            c.to_string(),
-            prof.communities[c].kind.as_str().to_string(),
-            prof.member_rank[v].to_string(),
-            fmt_f(prof.leader_score[v], 6),
-        ]);
+const MEMBER_HEADERS: [&str; 6] = [
+    "id",
+    "kind",
+    "community",
+    "community_type",
+    "leader_rank",
+    "leader_score",
+];
+
+/// Node `v`'s cells in the members view.
+fn member_row(ds: &Dataset, part: &Partition, prof: &Profiles, v: usize) -> [String; 6] {
+    let c = part.community[v] as usize;
+    [
+        ds.graph.id(v as u32).to_string(),
+        ds.graph.kind(v as u32).as_str().to_string(),
+        c.to_string(),
+        prof.communities[c].kind.as_str().to_string(),
+        prof.member_rank[v].to_string(),
+        fmt_f(prof.leader_score[v], 6),
+    ]
+}
+
+/// Run `write` on a buffered writer onto `out` (a file) or stdout; a closed stdout pipe is not
+/// an error (as in `output::table::write_bytes`).
+fn with_output(
+    out: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> crate::Result<()> {
+    match out {
+        Some(p) => {
+            let f = std::fs::File::create(p).map_err(|e| crate::Error::io("writing", p, e))?;
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
+            write(&mut w)
+                .and_then(|()| w.flush())
+                .map_err(|e| crate::Error::io("writing", p, e))
+        }
+        None => {
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+            match write(&mut w).and_then(|()| w.flush()) {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                Err(e) => Err(crate::Error::io("writing", "<stdout>", e)),
+            }
+        }
     }
-    t
+}
+
+/// Write one aligned text line exactly as `Table::write_text` does (numbers right-aligned,
+/// text left-aligned, two spaces between columns, trailing blanks trimmed).
+fn text_line(w: &mut dyn Write, widths: &[usize], cells: &[String]) -> std::io::Result<()> {
+    let mut s = String::new();
+    for (i, c) in cells.iter().enumerate() {
+        let width = widths.get(i).copied().unwrap_or(0);
+        if i > 0 {
+            s.push_str("  ");
+        }
+        let pad = width.saturating_sub(c.chars().count());
+        if c.parse::<f64>().is_ok() {
+            s.push_str(&" ".repeat(pad));
+            s.push_str(c);
+        } else {
+            s.push_str(c);
+            s.push_str(&" ".repeat(pad));
+        }
+    }
+    writeln!(w, "{}", s.trim_end())
+}
+
+/// The members view (one row per node), streamed: the same bytes as a `Table` of every row
+/// would print, without holding millions of formatted rows. The text table needs its column
+/// widths first, so it formats the rows twice (one pass measures, one writes).
+fn write_members(
+    format: OutputFormat,
+    out: Option<&Path>,
+    ds: &Dataset,
+    part: &Partition,
+    prof: &Profiles,
+) -> crate::Result<()> {
+    let n = part.community.len();
+    with_output(out, |w| match format {
+        OutputFormat::Csv => {
+            let mut cw = csv::Writer::from_writer(w);
+            cw.write_record(MEMBER_HEADERS)?;
+            for v in 0..n {
+                cw.write_record(member_row(ds, part, prof, v))?;
+            }
+            cw.flush()
+        }
+        _ => {
+            let mut widths: Vec<usize> = MEMBER_HEADERS.iter().map(|h| h.chars().count()).collect();
+            for v in 0..n {
+                for (wd, c) in widths.iter_mut().zip(member_row(ds, part, prof, v)) {
+                    *wd = (*wd).max(c.chars().count());
+                }
+            }
+            text_line(w, &widths, &MEMBER_HEADERS.map(String::from))?;
+            let rule: Vec<String> = widths.iter().map(|&k| "-".repeat(k)).collect();
+            text_line(w, &widths, &rule)?;
+            for v in 0..n {
+                text_line(w, &widths, &member_row(ds, part, prof, v))?;
+            }
+            Ok(())
+        }
+    })
+}
+
+/// The `--format json` document. Fields are declared in sorted key order: the document used to
+/// be a `serde_json::Value` (a `BTreeMap`, keys sorted), and streaming it must not change a byte.
+#[derive(Serialize)]
+struct JsonDoc<'a> {
+    command: &'static str,
+    communities: JsonCommunities<'a>,
+    config: serde_json::Value,
+    count: usize,
+    iterations: u32,
+    levels: u32,
+    members: JsonMembers<'a>,
+    modularity: f64,
+    nodes: usize,
+    profile_config: serde_json::Value,
+    quality: f64,
+    seed: u64,
+    trial: u32,
+}
+
+/// One community's record (sorted keys, see [`JsonDoc`]).
+#[derive(Serialize)]
+struct CommunityRecord<'a> {
+    brand_accounts: usize,
+    brand_centricity: f64,
+    brand_lift: f64,
+    brand_share: f64,
+    brand_z: f64,
+    conductance: f64,
+    customers: usize,
+    density: f64,
+    external_weight: f64,
+    hub: &'a str,
+    hub_asymmetry: f64,
+    hub_share: f64,
+    id: u32,
+    internal_weight: f64,
+    leaders: LeaderRecords<'a>,
+    modularity_contribution: f64,
+    reciprocity: f64,
+    size: usize,
+    staff_accounts: usize,
+    #[serde(rename = "type")]
+    kind: community::CommunityType,
+    volume: f64,
+}
+
+/// A leader as `{"id", "score"}`.
+#[derive(Serialize)]
+struct LeaderRecord<'a> {
+    id: &'a str,
+    score: f64,
+}
+
+/// A community's leaders, serialized one by one.
+struct LeaderRecords<'a> {
+    ds: &'a Dataset,
+    leaders: &'a [community::Leader],
+}
+
+impl Serialize for LeaderRecords<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq(self.leaders.iter().map(|l| LeaderRecord {
+            id: self.ds.graph.id(l.node),
+            score: l.score,
+        }))
+    }
+}
+
+/// Every community, each record built only while it is written.
+struct JsonCommunities<'a> {
+    ds: &'a Dataset,
+    prof: &'a Profiles,
+}
+
+impl Serialize for JsonCommunities<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let ds = self.ds;
+        s.collect_seq(self.prof.communities.iter().map(|p| CommunityRecord {
+            brand_accounts: p.brand_accounts,
+            brand_centricity: p.brand_centricity,
+            brand_lift: p.brand_lift,
+            brand_share: p.brand_share,
+            brand_z: p.brand_z,
+            conductance: p.conductance,
+            customers: p.customers,
+            density: p.density,
+            external_weight: p.external_weight,
+            hub: ds.graph.id(p.hub),
+            hub_asymmetry: p.hub_asymmetry,
+            hub_share: p.hub_share,
+            id: p.id,
+            internal_weight: p.internal_weight,
+            leaders: LeaderRecords {
+                ds,
+                leaders: &p.leaders,
+            },
+            modularity_contribution: p.modularity_contribution,
+            reciprocity: p.reciprocity,
+            size: p.size,
+            staff_accounts: p.staff_accounts,
+            kind: p.kind,
+            volume: p.volume,
+        }))
+    }
+}
+
+/// One member's record (sorted keys, see [`JsonDoc`]).
+#[derive(Serialize)]
+struct MemberRecord<'a> {
+    community: usize,
+    community_type: community::CommunityType,
+    id: &'a str,
+    kind: &'static str,
+    leader_rank: u32,
+    leader_score: f64,
+}
+
+/// Every node's assignment, each record built only while it is written.
+struct JsonMembers<'a> {
+    ds: &'a Dataset,
+    part: &'a Partition,
+    prof: &'a Profiles,
+}
+
+impl Serialize for JsonMembers<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let (ds, part, prof) = (self.ds, self.part, self.prof);
+        s.collect_seq((0..part.community.len()).map(|v| {
+            let c = part.community[v] as usize;
+            MemberRecord {
+                community: c,
+                community_type: prof.communities[c].kind,
+                id: ds.graph.id(v as u32),
+                kind: ds.graph.kind(v as u32).as_str(),
+                leader_rank: prof.member_rank[v],
+                leader_score: prof.leader_score[v],
+            }
+        }))
+    }
 }
 
 /// Run `kolgraph communities`.
@@ -212,13 +438,20 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
     drop(und);
     let prof = community::profile(&ds, &g, &part, &pcfg);
     drop(g);
-    // Build only what the chosen format prints: the JSON document of a million members is several
-    // hundred MB of `serde_json::Value`s, the members table a few tens.
+    // Per-member output (the members table, the JSON document) is streamed record by record: it
+    // holds no per-member strings or `serde_json::Value`s (5M members used to cost ~9 GB as JSON).
     if args.output.format != OutputFormat::Json {
-        let table = match args.view {
-            View::Communities => communities_table(&ds, &part, &prof, args.top),
-            View::Members => members_table(&ds, &part, &prof),
-        };
+        if args.view == View::Members {
+            write_members(
+                args.output.format,
+                args.output.output.as_deref(),
+                &ds,
+                &part,
+                &prof,
+            )?;
+            return Ok(ExitStatus::Success);
+        }
+        let table = communities_table(&ds, &part, &prof, args.top);
         emit(
             args.output.format,
             args.output.output.as_deref(),
@@ -227,68 +460,33 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
         )?;
         return Ok(ExitStatus::Success);
     }
-    let comms: Vec<_> = prof
-        .communities
-        .iter()
-        .map(|p| {
-            json!({
-                "id": p.id,
-                "size": p.size,
-                "customers": p.customers,
-                "brand_accounts": p.brand_accounts,
-                "staff_accounts": p.staff_accounts,
-                "type": p.kind,
-                "brand_centricity": p.brand_centricity,
-                "brand_share": p.brand_share,
-                "brand_lift": p.brand_lift,
-                "brand_z": p.brand_z,
-                "hub": ds.graph.id(p.hub),
-                "hub_share": p.hub_share,
-                "hub_asymmetry": p.hub_asymmetry,
-                "internal_weight": p.internal_weight,
-                "external_weight": p.external_weight,
-                "volume": p.volume,
-                "modularity_contribution": p.modularity_contribution,
-                "conductance": p.conductance,
-                "density": p.density,
-                "reciprocity": p.reciprocity,
-                "leaders": p.leaders.iter().map(|l| json!({"id": ds.graph.id(l.node), "score": l.score})).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    let members: Vec<_> = (0..part.community.len())
-        .map(|v| {
-            let c = part.community[v] as usize;
-            json!({
-                "id": ds.graph.id(v as u32),
-                "kind": ds.graph.kind(v as u32).as_str(),
-                "community": c,
-                "community_type": prof.communities[c].kind,
-                "leader_rank": prof.member_rank[v],
-                "leader_score": prof.leader_score[v],
-            })
-        })
-        .collect();
-    let doc = json!({
-        "command": "communities",
-        "config": &args.config,
-        "profile_config": &pcfg,
-        "seed": ctx.seed,
-        "nodes": part.community.len(),
-        "count": part.count,
-        "modularity": part.modularity,
-        "quality": part.quality,
-        "levels": part.levels,
-        "iterations": part.iterations,
-        "trial": part.trial,
-        "communities": comms,
-        "members": members,
-    });
-    emit(
-        args.output.format,
-        args.output.output.as_deref(),
-        &Table::new(["id"]),
-        &doc,
-    )?;
+    // Streamed: every record is serialized straight into the output buffer (a 5M-member
+    // document built as `serde_json::Value`s took ~9 GB). Field order = the sorted key order the
+    // `Value` document had, so the bytes are the same.
+    let config = serde_json::to_value(&args.config)?;
+    let profile_config = serde_json::to_value(&pcfg)?;
+    let doc = JsonDoc {
+        command: "communities",
+        communities: JsonCommunities {
+            ds: &ds,
+            prof: &prof,
+        },
+        config,
+        count: part.count,
+        iterations: part.iterations,
+        levels: part.levels,
+        members: JsonMembers {
+            ds: &ds,
+            part: &part,
+            prof: &prof,
+        },
+        modularity: part.modularity,
+        nodes: part.community.len(),
+        profile_config,
+        quality: part.quality,
+        seed: ctx.seed,
+        trial: part.trial,
+    };
+    write_json(args.output.output.as_deref(), &doc)?;
     Ok(ExitStatus::Success)
 }
