@@ -334,3 +334,146 @@ fn folder_without_interactions_is_an_error() {
         "{e}"
     );
 }
+
+/// identities.* with a customer master list is read in parallel blocks with an in-order merge;
+/// transactions.* is read while the interactions are. Every reject (file order, line, column,
+/// message), merged handle and node handle list must be those of reading row by row. The
+/// padding makes the file span several 1 MiB blocks, and the quote at its end sends the last
+/// block to the csv reader, so both paths and the block merge are crossed.
+#[test]
+fn closed_identities_and_overlapped_transactions_keep_row_order_semantics() {
+    const PAD: usize = 60_000;
+    let mut ids = String::from(
+        "customer_id,platform,handle\n\
+         c1,instagram,@ann\n\
+         c1,Instagram,ann\n\
+         c2,instagram,ann\n\
+         acme,x,acme_x\n\
+         ghost,x,gh\n\
+         c2,x,\n\
+         c2,tiktok,ann\n\
+         c3,x,cy,extra\n",
+    );
+    for i in 0..PAD {
+        ids.push_str(&format!("c3,pad,h{i}\n"));
+    }
+    ids.push_str("c3,x,\"cy\"\nc2,x,cy\nc1,pad,h7\n");
+    let d = folder(&[
+        ("customers.csv", "id,name\nc1,Ann\nc2,Bo\nc3,Cy\n"),
+        ("accounts.csv", "id,name,platform,kind\nacme,Acme,x,brand\n"),
+        ("identities.csv", &ids),
+        (
+            "interactions.csv",
+            "source,target,kind,platform,timestamp\n\
+             instagram:ann,c2,reply,instagram,2025-01-01T00:00:00Z\n\
+             ann,c3,like,tiktok,2025-01-02T00:00:00Z\n\
+             ann,c3,like,x,2025-01-03T00:00:00Z\n\
+             cy,acme,share,x,2025-01-04T00:00:00Z\n\
+             h9,c1,like,pad,2025-01-05T00:00:00Z\n",
+        ),
+        (
+            "transactions.csv",
+            "customer_id,timestamp,amount\nc1,2025-01-01,10\nx:cy,2025-01-02,5\nacme,2025-01-03,5\nc2,2025-01-04,-1\n",
+        ),
+    ]);
+    for threads in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("pool");
+        let ds = pool.install(|| load(d.path(), &IngestOptions::default()).expect("load"));
+        let got: Vec<String> = ds
+            .report
+            .rejects
+            .iter()
+            .map(|r| {
+                let f = Path::new(&r.file)
+                    .file_name()
+                    .expect("name")
+                    .to_string_lossy();
+                format!("{f}:{}:{} {}", r.line, r.column, r.message)
+            })
+            .collect();
+        let last = PAD as u64 + 10; // line of `c3,x,"cy"`
+        assert_eq!(got.len(), 10, "{got:#?}");
+        assert_eq!(
+            got[0],
+            r#"identities.csv:4:3 handle already belongs to another customer (got "instagram:ann" for "c2", expected it to map to "c1" only)"#
+        );
+        assert_eq!(
+            got[1],
+            r#"identities.csv:5:1 identity of a brand/staff account (got "acme", expected a customer id)"#
+        );
+        assert_eq!(
+            got[2],
+            r#"identities.csv:6:1 unknown id (got "ghost", expected a customer id from customers.*)"#
+        );
+        assert_eq!(
+            got[3],
+            r#"identities.csv:7:3 missing handle (got "", expected a non-empty value)"#
+        );
+        assert!(got[4].starts_with("identities.csv:9:0 "), "{got:#?}");
+        assert_eq!(
+            got[5],
+            format!(
+                r#"identities.csv:{}:3 handle already belongs to another customer (got "x:cy" for "c2", expected it to map to "c3" only)"#,
+                last + 1
+            )
+        );
+        assert_eq!(
+            got[6],
+            format!(
+                r#"identities.csv:{}:3 handle already belongs to another customer (got "pad:h7" for "c1", expected it to map to "c3" only)"#,
+                last + 2
+            )
+        );
+        assert!(
+            got[7].starts_with(r#"interactions.csv:4:1 unknown id (got "ann""#),
+            "{got:#?}"
+        );
+        assert!(
+            got[8].starts_with(r#"transactions.csv:4:1 unknown customer (got "acme""#),
+            "{got:#?}"
+        );
+        assert!(
+            got[9].starts_with(r#"transactions.csv:5:3 negative amount (got "-1""#),
+            "{got:#?}"
+        );
+        let names: Vec<&str> = ds.report.files.iter().map(|f| f.role.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "customers",
+                "accounts",
+                "identities",
+                "interactions",
+                "transactions"
+            ]
+        );
+        assert_eq!(ds.report.files[2].rejected, 7);
+        assert_eq!(ds.report.merged_handles, 3 + PAD as u64);
+        let g = &ds.graph;
+        let v = |id: &str| g.index_of(id).expect("node");
+        assert_eq!(g.node(v("c1")).handles, vec!["instagram:ann"]);
+        assert_eq!(g.node(v("c2")).handles, vec!["tiktok:ann"]);
+        assert_eq!(g.node(v("c3")).handles.len(), PAD + 1);
+        assert!(g.node(v("c3")).handles.contains(&"x:cy".to_string()));
+        let pairs: Vec<(u32, u32)> = g.edges().map(|(s, t, _)| (s, t)).collect();
+        assert_eq!(
+            pairs,
+            vec![
+                (v("c1"), v("c2")),
+                (v("c3"), v("c1")),
+                (v("c2"), v("c3")),
+                (v("c3"), v("acme"))
+            ]
+            .into_iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect::<Vec<_>>()
+        );
+        assert_eq!(ds.report.interactions, 4);
+        let tx: Vec<(u32, f64)> = ds.transactions.iter().map(|t| (t.node, t.amount)).collect();
+        assert_eq!(tx, vec![(v("c1"), 10.0), (v("c3"), 5.0)]);
+    }
+}

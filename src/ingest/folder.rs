@@ -15,7 +15,9 @@
 //! a handle that is unique across platforms. Platform names are case-insensitive, handles
 //! are compared exactly (a leading `@` is ignored).
 
-use super::table::{read_table, read_table_par, read_table_par_fin, Row, PAR_BATCH, PAR_BLOCK};
+use super::table::{
+    read_table, read_table_par, read_table_par_fin, Row, TableCounts, PAR_BATCH, PAR_BLOCK,
+};
 use super::values::{bad_num, bad_ts, parse_finite, parse_ts};
 use super::{reader, Dataset, IngestOptions, IngestReport, InputFile};
 use crate::error::{Error, RecordError, Result};
@@ -329,6 +331,9 @@ impl<'o> Loader<'o> {
     }
 
     fn identities(&mut self, path: &Path) -> Result<()> {
+        if self.closed {
+            return self.identities_closed(path);
+        }
         let mut rejects = Vec::new();
         let mut merged = 0u64;
         let c = read_table(path, &IDENTITY_COLUMNS, &[0, 1, 2], &mut rejects, |row| {
@@ -385,6 +390,116 @@ impl<'o> Loader<'o> {
         self.push_file(path, "identities", c.rows, c.rejected)
     }
 
+    /// identities.* with a customer master list: no row creates a node, so rows are parsed,
+    /// their customer id resolved and their `platform:handle` key built in parallel blocks
+    /// ([`read_table_par`]); only the handle tables are updated at the in-order merge (a key
+    /// that is already taken is only known there). Rejects, merges and node handles are those
+    /// of handling the rows one by one ([`Loader::identities`]' sequential path).
+    fn identities_closed(&mut self, path: &Path) -> Result<()> {
+        let mut rejects = Vec::new();
+        let mut merged = 0u64;
+        let file = path.display().to_string();
+        let g = &self.g;
+        let handles = &mut self.handles;
+        let bare = &mut self.bare;
+        // Node handles are pushed after the read (`g` is shared with the parallel pass).
+        let mut node_handles: Vec<(u32, String)> = Vec::new();
+        let c = read_table_par(
+            path,
+            &IDENTITY_COLUMNS,
+            &[0, 1, 2],
+            Vec::<IdentRec>::new,
+            |st: &mut Vec<IdentRec>, row| {
+                let cid = need(row, 0, "customer id")?;
+                let platform = need(row, 1, "platform")?;
+                let handle = need(row, 2, "handle")?;
+                let v = match g.index_of(cid) {
+                    Some(v) if g.kind(v) == NodeKind::Customer => v,
+                    Some(_) => {
+                        return Err(row.reject(
+                            Some(0),
+                            format!(
+                            "identity of a brand/staff account (got {cid:?}, expected a customer id)"
+                        ),
+                        ))
+                    }
+                    None => {
+                        return Err(row.reject(
+                            Some(0),
+                            format!(
+                                "unknown id (got {cid:?}, expected a customer id from customers.*)"
+                            ),
+                        ))
+                    }
+                };
+                let key = handle_key(platform, handle);
+                // `handle` is trimmed, so the key ends with the bare handle.
+                let h = handle.trim_start_matches('@');
+                st.push(IdentRec {
+                    line: row.line,
+                    col2: row.col(2),
+                    v,
+                    bare_at: key.len() - h.len(),
+                    // The id as written, when the node's own id differs (an alias).
+                    cid: (g.id(v) != cid).then(|| cid.to_string()),
+                    key,
+                });
+                Ok(())
+            },
+            |mut st, rej| {
+                rejects.extend(rej);
+                // Touch the tables' slots of a batch first (overlapping cache misses).
+                for chunk in st.chunks_mut(64) {
+                    let mut warm = 0u32;
+                    for r in chunk.iter() {
+                        warm ^= handles.touch(&r.key);
+                        warm ^= bare.touch(&r.key[r.bare_at..]);
+                    }
+                    std::hint::black_box(warm);
+                    for r in chunk {
+                        let v = r.v;
+                        match handles.get(&r.key) {
+                            Some(w) if w == v => continue,
+                            Some(w) => {
+                                let cid = r.cid.as_deref().unwrap_or_else(|| g.id(v));
+                                rejects.push(RecordError {
+                                    file: file.clone(),
+                                    line: r.line,
+                                    column: r.col2,
+                                    message: format!(
+                                        "handle already belongs to another customer (got {:?} for {cid:?}, expected it to map to {:?} only)",
+                                        r.key,
+                                        g.id(w)
+                                    ),
+                                });
+                                continue;
+                            }
+                            None => {}
+                        }
+                        handles.insert(&r.key, v);
+                        let h = &r.key[r.bare_at..];
+                        match bare.get(h) {
+                            Some(w) if w == v || w == AMBIGUOUS => {}
+                            Some(_) => bare.insert(h, AMBIGUOUS),
+                            None => bare.insert(h, v),
+                        }
+                        node_handles.push((v, std::mem::take(&mut r.key)));
+                        merged += 1;
+                    }
+                }
+            },
+        )?;
+        for (v, key) in node_handles {
+            self.g.node_mut(v).handles.push(key);
+        }
+        // Merge-time rejects follow their block's: back to line order (one per row).
+        rejects.sort_by_key(|r| r.line);
+        let rejected = rejects.len() as u64;
+        self.report.merged_handles += merged;
+        self.report.rejects.extend(rejects);
+        self.push_file(path, "identities", c.rows, rejected)
+    }
+
     /// Interaction rows are parsed and validated in parallel blocks
     /// ([`read_table_par`]); block results are merged in file order:
     /// * with a customer master list (`closed`), resolving never creates nodes, so ids are
@@ -397,11 +512,22 @@ impl<'o> Loader<'o> {
     ///
     /// Every count, reject and edge is the same as handling the rows one by one.
     fn interactions(&mut self, path: &Path) -> Result<()> {
+        let read = if self.closed {
+            self.read_interactions_closed(path)?
+        } else {
+            self.read_interactions_open(path)?
+        };
+        self.finish_interactions(path, read)
+    }
+
+    /// Parse, validate and resolve interaction rows with a customer master list (read-only:
+    /// can run beside [`Loader::read_transactions`]).
+    fn read_interactions_closed(&self, path: &Path) -> Result<IxRead> {
         let mut rejects: Vec<RecordError> = Vec::new();
         let opts = self.opts;
         let mut acc = RowSink::default();
         let file = path.display().to_string();
-        let c = if self.closed {
+        let c = {
             let look = Lookup {
                 g: &self.g,
                 handles: &self.handles,
@@ -475,47 +601,66 @@ impl<'o> Loader<'o> {
                     rejects.extend(rej);
                 },
             )?
-        } else {
-            read_table_par(
-                path,
-                &INTERACTION_COLUMNS,
-                &[0, 1, 2, 4],
-                IxBlock::default,
-                |st: &mut IxBlock, row| {
-                    let (src, dst, f) = parse_interaction(row, &mut st.plats)?;
-                    st.pending.cols = (row.col(0), row.col(1));
-                    st.pending.push(row.line, src, dst, f);
-                    Ok(())
-                },
-                |st, rej| {
-                    rejects.extend(rej);
-                    let map = acc.plats.intern_all(&st.plats);
-                    let p = st.pending;
-                    for (line, a, b, c, mut f) in p.items {
-                        if f.plat != NO_PLATFORM {
-                            f.plat = map[f.plat as usize];
-                        }
-                        let (src, dst) = (&p.ids[a..b], &p.ids[b..c]);
-                        let pl = acc.plats.names.get(f.plat as usize).map(String::as_str);
-                        let reject = |column: u64, id: &str| RecordError {
-                            file: file.clone(),
-                            line,
-                            column,
-                            message: unknown_id(id),
-                        };
-                        let Some(s) = self.resolve(src, pl, true) else {
-                            rejects.push(reject(p.cols.0, src));
-                            continue;
-                        };
-                        let Some(t) = self.resolve(dst, pl, true) else {
-                            rejects.push(reject(p.cols.1, dst));
-                            continue;
-                        };
-                        acc.accept(s, t, &f, opts);
-                    }
-                },
-            )?
         };
+        Ok(IxRead { c, acc, rejects })
+    }
+
+    /// Parse and validate interaction rows, resolving ids (and creating customers) in row order.
+    fn read_interactions_open(&mut self, path: &Path) -> Result<IxRead> {
+        let mut rejects: Vec<RecordError> = Vec::new();
+        let opts = self.opts;
+        let mut acc = RowSink::default();
+        let file = path.display().to_string();
+        let c = read_table_par(
+            path,
+            &INTERACTION_COLUMNS,
+            &[0, 1, 2, 4],
+            IxBlock::default,
+            |st: &mut IxBlock, row| {
+                let (src, dst, f) = parse_interaction(row, &mut st.plats)?;
+                st.pending.cols = (row.col(0), row.col(1));
+                st.pending.push(row.line, src, dst, f);
+                Ok(())
+            },
+            |st, rej| {
+                rejects.extend(rej);
+                let map = acc.plats.intern_all(&st.plats);
+                let p = st.pending;
+                for (line, a, b, c, mut f) in p.items {
+                    if f.plat != NO_PLATFORM {
+                        f.plat = map[f.plat as usize];
+                    }
+                    let (src, dst) = (&p.ids[a..b], &p.ids[b..c]);
+                    let pl = acc.plats.names.get(f.plat as usize).map(String::as_str);
+                    let reject = |column: u64, id: &str| RecordError {
+                        file: file.clone(),
+                        line,
+                        column,
+                        message: unknown_id(id),
+                    };
+                    let Some(s) = self.resolve(src, pl, true) else {
+                        rejects.push(reject(p.cols.0, src));
+                        continue;
+                    };
+                    let Some(t) = self.resolve(dst, pl, true) else {
+                        rejects.push(reject(p.cols.1, dst));
+                        continue;
+                    };
+                    acc.accept(s, t, &f, opts);
+                }
+            },
+        )?;
+        Ok(IxRead { c, acc, rejects })
+    }
+
+    /// Duplicates, platform counts, edges and the file's report entry of a read interactions file.
+    fn finish_interactions(&mut self, path: &Path, read: IxRead) -> Result<()> {
+        let IxRead {
+            c,
+            acc,
+            mut rejects,
+        } = read;
+        let opts = self.opts;
         // Blocks deliver their rejects in order, but unknown-id rejects of the sequential
         // resolution follow their block's reader rejects: restore line order (one per row).
         rejects.sort_by_key(|r| r.line);
@@ -577,6 +722,13 @@ impl<'o> Loader<'o> {
     }
 
     fn transactions(&mut self, path: &Path) -> Result<()> {
+        let read = self.read_transactions(path)?;
+        self.apply_transactions(path, read)
+    }
+
+    /// Read transactions.* (read-only: with a customer master list it can run while the
+    /// interactions are read, as nothing there changes the id maps).
+    fn read_transactions(&self, path: &Path) -> Result<TxRead> {
         // Rows only read the id maps, so whole blocks are parsed and resolved in parallel.
         let mut rejects = Vec::new();
         let mut txs: Vec<Transaction> = Vec::new();
@@ -637,6 +789,11 @@ impl<'o> Loader<'o> {
                 rejects.extend(rej);
             },
         )?;
+        Ok(TxRead { c, txs, rejects })
+    }
+
+    fn apply_transactions(&mut self, path: &Path, read: TxRead) -> Result<()> {
+        let TxRead { c, txs, rejects } = read;
         self.transactions.extend(txs);
         self.report.transactions += c.rows - c.rejected;
         self.report.rejects.extend(rejects);
@@ -841,6 +998,35 @@ struct CustRec {
     bad_joined: Option<RecordError>,
 }
 
+/// A read interactions file waiting for [`Loader::finish_interactions`].
+struct IxRead {
+    c: TableCounts,
+    acc: RowSink,
+    /// Every reject of the file (block order; sorted by line when finished).
+    rejects: Vec<RecordError>,
+}
+
+/// A read transactions file waiting for [`Loader::apply_transactions`].
+struct TxRead {
+    c: TableCounts,
+    txs: Vec<Transaction>,
+    rejects: Vec<RecordError>,
+}
+
+/// One parsed identities row waiting for the in-order merge (closed id space).
+struct IdentRec {
+    line: u64,
+    /// 1-based column of the handle (for a taken-handle reject).
+    col2: u64,
+    /// The customer's node.
+    v: u32,
+    /// `platform:handle` key; `key[bare_at..]` is the handle without its `@`.
+    key: String,
+    bare_at: usize,
+    /// The customer id as written, only when it is not the node's id.
+    cid: Option<String>,
+}
+
 /// What one parallel block of interaction rows brings to the merge.
 #[derive(Default)]
 struct IxBlock {
@@ -994,9 +1180,24 @@ pub fn load_folder(dir: &Path, opts: &IngestOptions) -> Result<Dataset> {
         if let Some(p) = &identities {
             l.identities(p)?;
         }
-        l.interactions(&interactions)?;
-        if let Some(p) = &transactions {
-            l.transactions(p)?;
+        match &transactions {
+            // With a customer master list neither file changes what the other resolves
+            // against: read transactions while the interactions are read (their sequential
+            // phases leave a core idle), then apply both in the usual order.
+            Some(tp) if l.closed => {
+                let (ix, tx) = rayon::join(
+                    || l.read_interactions_closed(&interactions),
+                    || l.read_transactions(tp),
+                );
+                l.finish_interactions(&interactions, ix?)?;
+                l.apply_transactions(tp, tx?)?;
+            }
+            _ => {
+                l.interactions(&interactions)?;
+                if let Some(p) = &transactions {
+                    l.transactions(p)?;
+                }
+            }
         }
         Ok(l.finish(false))
     })

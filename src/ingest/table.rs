@@ -15,7 +15,7 @@ use crate::error::{Error, RecordError, Result};
 use rayon::prelude::*;
 use std::io::{BufRead, Read};
 use std::path::Path;
-use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::mpsc::{channel, sync_channel, Receiver};
 
 /// Input syntax of a table file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +65,10 @@ enum RowInner<'a> {
     /// One unquoted line split by the block parser: field `c` is `bytes[fields[c].0..fields[c].1]`.
     Line {
         bytes: &'a [u8],
+        /// `bytes` as text when the whole line is UTF-8: fields are then sliced out of it
+        /// without a second check (they are split at an ASCII delimiter, so every field of a
+        /// UTF-8 line is UTF-8).
+        text: Option<&'a str>,
         fields: &'a [(usize, usize)],
         map: &'a [Option<usize>],
         header: &'a [String],
@@ -89,8 +93,23 @@ impl<'a> Row<'a> {
             }
             RowInner::Json { vals, .. } => vals[i].as_deref()?,
             RowInner::Line {
-                bytes, fields, map, ..
-            } => std::str::from_utf8(line_field(bytes, fields, map[i]?)?).unwrap_or("\u{FFFD}"),
+                bytes,
+                text,
+                fields,
+                map,
+                ..
+            } => {
+                let c = map[i]?;
+                match text {
+                    Some(t) => {
+                        let &(a, b) = fields.get(c)?;
+                        t.get(a..b).unwrap_or("\u{FFFD}")
+                    }
+                    None => {
+                        std::str::from_utf8(line_field(bytes, fields, c)?).unwrap_or("\u{FFFD}")
+                    }
+                }
+            }
         };
         let t = s.trim();
         (!t.is_empty()).then_some(t)
@@ -124,6 +143,7 @@ impl<'a> Row<'a> {
                 fields,
                 map,
                 header,
+                ..
             } => header
                 .iter()
                 .enumerate()
@@ -673,7 +693,10 @@ pub fn read_table_par_fin<S: Send>(
     let block = block.max(1);
     std::thread::scope(|sc| -> Result<TableCounts> {
         let (tx, rx) = sync_channel::<std::io::Result<Vec<u8>>>(1);
-        sc.spawn(move || read_batches(r, batch, &tx));
+        // Parsed batches go back to the reader thread to be filled again: a fresh 16 MiB
+        // buffer per batch cost a page fault and a zeroed page every 4 KiB.
+        let (spent_tx, spent_rx) = channel::<Vec<u8>>();
+        sc.spawn(move || read_batches(r, batch, &tx, &spent_rx));
         let mut counts = TableCounts::default();
         // Lines consumed before the current batch (the header is line 1).
         let mut line0 = 1u64;
@@ -745,6 +768,8 @@ pub fn read_table_par_fin<S: Send>(
                     }
                 }
             }
+            // The reader may have finished (then the buffer is simply dropped).
+            let _ = spent_tx.send(buf);
         }
         Ok(counts)
     })
@@ -825,7 +850,8 @@ fn parse_block<S>(
             line += 1;
             continue;
         }
-        if std::str::from_utf8(text).is_err() {
+        let valid = std::str::from_utf8(text).ok();
+        if valid.is_none() {
             // As the csv path: the fields' bytes joined without delimiters must be UTF-8.
             joined.clear();
             for &(x, y) in &fields {
@@ -853,6 +879,7 @@ fn parse_block<S>(
             line,
             inner: RowInner::Line {
                 bytes: text,
+                text: valid,
                 fields: &fields,
                 map: ctx.map,
                 header: ctx.header,
@@ -889,10 +916,22 @@ fn read_batches(
     mut r: Box<dyn BufRead + Send>,
     batch: usize,
     tx: &std::sync::mpsc::SyncSender<std::io::Result<Vec<u8>>>,
+    spent: &Receiver<Vec<u8>>,
 ) {
     let mut carry: Vec<u8> = Vec::new();
     loop {
-        let mut buf = std::mem::take(&mut carry);
+        // Refill a buffer the parser is done with when one is back, starting with the carried
+        // partial line; a carry that is itself a whole batch (one very long line) is kept
+        // as the buffer instead of being copied again.
+        let mut buf = match spent.try_recv() {
+            Ok(mut b) if carry.capacity() < batch => {
+                b.clear();
+                b.extend_from_slice(&carry);
+                carry.clear();
+                b
+            }
+            _ => std::mem::take(&mut carry),
+        };
         // `batch` new bytes after the carried partial line (which may itself be long).
         let target = buf.len() + batch;
         buf.reserve(batch + (1 << 16));
@@ -920,7 +959,9 @@ fn read_batches(
         }
         match buf.iter().rposition(|&c| c == b'\n') {
             Some(i) => {
-                carry = buf.split_off(i + 1);
+                carry.clear();
+                carry.extend_from_slice(&buf[i + 1..]);
+                buf.truncate(i + 1);
                 if tx.send(Ok(buf)).is_err() {
                     return;
                 }
