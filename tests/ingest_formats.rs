@@ -454,10 +454,10 @@ fn closed_identities_and_overlapped_transactions_keep_row_order_semantics() {
         assert_eq!(ds.report.merged_handles, 3 + PAD as u64);
         let g = &ds.graph;
         let v = |id: &str| g.index_of(id).expect("node");
-        assert_eq!(g.node(v("c1")).handles, vec!["instagram:ann"]);
-        assert_eq!(g.node(v("c2")).handles, vec!["tiktok:ann"]);
-        assert_eq!(g.node(v("c3")).handles.len(), PAD + 1);
-        assert!(g.node(v("c3")).handles.contains(&"x:cy".to_string()));
+        assert_eq!(g.node(v("c1")).handles(), vec!["instagram:ann"]);
+        assert_eq!(g.node(v("c2")).handles(), vec!["tiktok:ann"]);
+        assert_eq!(g.node(v("c3")).handles().len(), PAD + 1);
+        assert!(g.node(v("c3")).handles().contains(&"x:cy".to_string()));
         let pairs: Vec<(u32, u32)> = g.edges().map(|(s, t, _)| (s, t)).collect();
         assert_eq!(
             pairs,

@@ -490,7 +490,7 @@ impl<'o> Loader<'o> {
             },
         )?;
         for (v, key) in node_handles {
-            self.g.node_mut(v).handles.push(key);
+            self.g.node_mut(v).extra_mut().handles.push(key);
         }
         // Merge-time rejects follow their block's: back to line order (one per row).
         rejects.sort_by_key(|r| r.line);
