@@ -254,12 +254,10 @@ fn released_id_index_still_resolves_ids() {
     .expect("load");
     let g = &mut ds.graph;
     let n = g.node_count();
-    let before: Vec<Option<u32>> = (0..n as u32)
-        .map(|v| g.index_of(&g.id(v).to_string()))
-        .collect();
+    let before: Vec<Option<u32>> = (0..n as u32).map(|v| g.index_of(g.id(v))).collect();
     g.release_id_index();
     for v in 0..n as u32 {
-        assert_eq!(g.index_of(&g.id(v).to_string()), before[v as usize]);
+        assert_eq!(g.index_of(g.id(v)), before[v as usize]);
         assert_eq!(before[v as usize], Some(v));
     }
     assert_eq!(g.index_of("no such id"), None);

@@ -219,11 +219,12 @@ fn write_undirected_edge_list(g: &CsrGraph, path: &std::path::Path) -> anyhow::R
     Ok(pairs)
 }
 
-/// Free the arc weights of a graph whose weights are all 1 (or ignored), before a PageRank-only
-/// run: PageRank then takes its unweighted kernels, which never read `weights` and give the same
-/// bits as the weighted ones on all-ones weights (see `pagerank_with_progress`). Saves 4 B per arc
-/// at the peak (the relabelled copy comes on top of the CSR). Not for other algorithms: they index
-/// `weights` directly, so this stays local to the PageRank-only path.
+/// Free the arc weights before a run that cannot read them: PageRank alone on all-ones (or
+/// ignored) weights takes its unweighted kernels, which never read `weights` and give the same
+/// bits as the weighted ones on all-ones weights (see `pagerank_with_progress`); hop-count
+/// betweenness alone runs BFS. Saves 4 B per arc at the peak (the relabelled copy comes on top
+/// of the CSR). Not for other algorithms: they index `weights` directly, so this stays local
+/// to those single-algorithm paths.
 fn release_weights(g: &mut CsrGraph) {
     let shared = Arc::ptr_eq(&g.out, &g.inc);
     if shared {
@@ -293,6 +294,10 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
     if args.algo == Algo::Pagerank && (!g.weighted || g.out.unit_weights()) {
         release_weights(&mut g);
         ctx.debug(&mem_note("arc weights released (all 1)"));
+    } else if args.algo == Algo::Betweenness && !args.betweenness.weighted {
+        // Hop-count betweenness (the default) runs BFS and never reads `weights`.
+        release_weights(&mut g);
+        ctx.debug(&mem_note("arc weights released (hop-count betweenness)"));
     }
     let pg = &ds.graph;
     let mut res = Results::default();
