@@ -6,6 +6,13 @@
 //! vote; self-loops are ignored). **Tie-break: the smallest label wins.** Isolated nodes keep their
 //! label. Rounds stop when no label changes or after `max_iterations` rounds (synchronous updates
 //! can oscillate on bipartite-like structures; the cap ends that).
+//! **Period-2 shortcut:** when a round exactly undoes the previous one (the same nodes change,
+//! each back to its label before), the labels alternate between two states from then on (a
+//! round is a deterministic function of the labels), so the labels after `max_iterations`
+//! rounds are known: the run stops there and returns them. The partition is the one running all
+//! rounds would give; the reported round count is the rounds actually run. (NetworKit's PLP
+//! instead stops once at most n·10⁻⁵ nodes change in a round, which changes the result; we
+//! keep the exact rule.)
 //!
 //! Rounds are parallel with rayon; each node reads only the previous round's labels (new labels
 //! are collected per chunk and applied after the round) and sums its row in row order, so the
