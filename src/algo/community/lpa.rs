@@ -51,12 +51,25 @@ struct Scratch {
 
 /// The label `v` takes from its neighbours' labels `prev`: the largest total weight, ties to
 /// the smallest label; `prev[v]` when `v` has no neighbour other than itself.
+/// `first`: round 1, where every label is still its node's id.
 #[inline]
-fn vote(g: &Csr, prev: &[u32], v: u32, s: &mut Scratch) -> u32 {
+fn vote(g: &Csr, prev: &[u32], v: u32, first: bool, s: &mut Scratch) -> u32 {
     let nb = g.neighbors(v);
     let ws = g.weights_of(v);
     let mut best = prev[v as usize];
     let mut best_w = f64::NEG_INFINITY;
+    if first && nb.windows(2).all(|p| p[0] < p[1]) {
+        // Round 1 on a row without repeated neighbours: each label (= neighbour id) has one
+        // arc, so its total is that arc's weight; no grouping needed.
+        for (&u, &w) in nb.iter().zip(ws) {
+            let w = f64::from(w);
+            if u != v && (w > best_w || (w == best_w && u < best)) {
+                best_w = w;
+                best = u;
+            }
+        }
+        return best;
+    }
     if nb.len() <= SMALL_ROW {
         // Key = label · 2^32 + position in the row: sorting the keys groups each label's arcs
         // in row order (the same summation order as the dense path).
@@ -149,7 +162,7 @@ pub(crate) fn label_propagation(
                                 continue;
                             }
                             active[v].store(false, Ordering::Relaxed);
-                            let best = vote(g, prev, v as u32, s);
+                            let best = vote(g, prev, v as u32, rounds == 1, s);
                             if best != prev[v] {
                                 changes.push((v as u32, best));
                             }
