@@ -23,6 +23,8 @@
 //! A row of at most 64 arcs votes by sorting its (label, position) keys in a small buffer; a
 //! longer row through a dense per-thread accumulator (made only when such a row occurs): both
 //! sum each label's weights in row order, so they choose the same label.
+//! In round 1 every label is its node's id and rows are sorted without repeats, so each label
+//! has one arc and the vote is one linear scan.
 //! Time O(m) per round at most (the sum of the degrees of the nodes near a change; rows of
 //! degree d ≤ 64 cost O(d log d) in cache), space O(n) plus, per worker thread, a dense
 //! accumulator (9 B per node) only when the graph has a row longer than 64 arcs.
