@@ -6,6 +6,13 @@
 //! vote; self-loops are ignored). **Tie-break: the smallest label wins.** Isolated nodes keep their
 //! label. Rounds stop when no label changes or after `max_iterations` rounds (synchronous updates
 //! can oscillate on bipartite-like structures; the cap ends that).
+//! **Period-2 shortcut:** when a round exactly undoes the previous one (the same nodes change,
+//! each back to its label before), the labels alternate between two states from then on (a
+//! round is a deterministic function of the labels), so the labels after `max_iterations`
+//! rounds are known: the run stops there and returns them. The partition is the one running all
+//! rounds would give; the reported round count is the rounds actually run. (NetworKit's PLP
+//! instead stops once at most n·10⁻⁵ nodes change in a round, which changes the result; we
+//! keep the exact rule.)
 //!
 //! Rounds are parallel with rayon; each node reads only the previous round's labels (new labels
 //! are collected per chunk and applied after the round) and sums its row in row order, so the
@@ -16,6 +23,8 @@
 //! A row of at most 64 arcs votes by sorting its (label, position) keys in a small buffer; a
 //! longer row through a dense per-thread accumulator (made only when such a row occurs): both
 //! sum each label's weights in row order, so they choose the same label.
+//! In round 1 every label is its node's id and rows are sorted without repeats, so each label
+//! has one arc and the vote is one linear scan.
 //! Time O(m) per round at most (the sum of the degrees of the nodes near a change; rows of
 //! degree d ≤ 64 cost O(d log d) in cache), space O(n) plus, per worker thread, a dense
 //! accumulator (9 B per node) only when the graph has a row longer than 64 arcs.
@@ -44,12 +53,25 @@ struct Scratch {
 
 /// The label `v` takes from its neighbours' labels `prev`: the largest total weight, ties to
 /// the smallest label; `prev[v]` when `v` has no neighbour other than itself.
+/// `first`: round 1, where every label is still its node's id.
 #[inline]
-fn vote(g: &Csr, prev: &[u32], v: u32, s: &mut Scratch) -> u32 {
+fn vote(g: &Csr, prev: &[u32], v: u32, first: bool, s: &mut Scratch) -> u32 {
     let nb = g.neighbors(v);
     let ws = g.weights_of(v);
     let mut best = prev[v as usize];
     let mut best_w = f64::NEG_INFINITY;
+    if first && nb.windows(2).all(|p| p[0] < p[1]) {
+        // Round 1 on a row without repeated neighbours: each label (= neighbour id) has one
+        // arc, so its total is that arc's weight; no grouping needed.
+        for (&u, &w) in nb.iter().zip(ws) {
+            let w = f64::from(w);
+            if u != v && (w > best_w || (w == best_w && u < best)) {
+                best_w = w;
+                best = u;
+            }
+        }
+        return best;
+    }
     if nb.len() <= SMALL_ROW {
         // Key = label · 2^32 + position in the row: sorting the keys groups each label's arcs
         // in row order (the same summation order as the dense path).
@@ -142,7 +164,7 @@ pub(crate) fn label_propagation(
                                 continue;
                             }
                             active[v].store(false, Ordering::Relaxed);
-                            let best = vote(g, prev, v as u32, s);
+                            let best = vote(g, prev, v as u32, rounds == 1, s);
                             if best != prev[v] {
                                 changes.push((v as u32, best));
                             }

@@ -398,6 +398,9 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
     if ds.graph.node_count() == 0 {
         return Err(crate::Error::EmptyGraph("no nodes to partition".into()).into());
     }
+    // Nothing below looks a node up by its external id (output maps node numbers to ids):
+    // free the id → node map (32 B per slot; 256 MiB at 5M nodes) before the detection.
+    ds.graph.release_id_index();
     let view = args.input.weight_view(&ds)?;
     // Nothing below reads edge properties (profiles use node kinds and the CSR): move the edge
     // table's rows into the CSR instead of keeping a second copy of every target.
