@@ -58,25 +58,7 @@ impl Table {
                 }
             }
         }
-        let line = |w: &mut dyn Write, cells: &[String]| -> std::io::Result<()> {
-            let mut s = String::new();
-            for (i, c) in cells.iter().enumerate() {
-                let width = widths.get(i).copied().unwrap_or(0);
-                let numeric = c.parse::<f64>().is_ok();
-                if i > 0 {
-                    s.push_str("  ");
-                }
-                let pad = width.saturating_sub(c.chars().count());
-                if numeric {
-                    s.push_str(&" ".repeat(pad));
-                    s.push_str(c);
-                } else {
-                    s.push_str(c);
-                    s.push_str(&" ".repeat(pad));
-                }
-            }
-            writeln!(w, "{}", s.trim_end())
-        };
+        let line = |w: &mut dyn Write, cells: &[String]| text_line(w, &widths, cells);
         line(w, &self.headers)?;
         let rule: Vec<String> = widths.iter().map(|&n| "-".repeat(n)).collect();
         line(w, &rule)?;
@@ -176,4 +158,26 @@ pub fn fmt_f(x: f64, digits: usize) -> String {
         return x.to_string();
     }
     format!("{x:.digits$}")
+}
+
+/// Write one aligned text line as [`Table::write_text`] does (numbers right-aligned, text
+/// left-aligned, two spaces between columns, trailing blanks trimmed). Public so streamed
+/// tables (too big to hold as a `Table`) print the same bytes.
+pub fn text_line(w: &mut dyn Write, widths: &[usize], cells: &[String]) -> std::io::Result<()> {
+    let mut s = String::new();
+    for (i, c) in cells.iter().enumerate() {
+        let width = widths.get(i).copied().unwrap_or(0);
+        if i > 0 {
+            s.push_str("  ");
+        }
+        let pad = width.saturating_sub(c.chars().count());
+        if c.parse::<f64>().is_ok() {
+            s.push_str(&" ".repeat(pad));
+            s.push_str(c);
+        } else {
+            s.push_str(c);
+            s.push_str(&" ".repeat(pad));
+        }
+    }
+    writeln!(w, "{}", s.trim_end())
 }

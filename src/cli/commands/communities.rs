@@ -170,27 +170,6 @@ fn with_output(
     }
 }
 
-/// Write one aligned text line exactly as `Table::write_text` does (numbers right-aligned,
-/// text left-aligned, two spaces between columns, trailing blanks trimmed).
-fn text_line(w: &mut dyn Write, widths: &[usize], cells: &[String]) -> std::io::Result<()> {
-    let mut s = String::new();
-    for (i, c) in cells.iter().enumerate() {
-        let width = widths.get(i).copied().unwrap_or(0);
-        if i > 0 {
-            s.push_str("  ");
-        }
-        let pad = width.saturating_sub(c.chars().count());
-        if c.parse::<f64>().is_ok() {
-            s.push_str(&" ".repeat(pad));
-            s.push_str(c);
-        } else {
-            s.push_str(c);
-            s.push_str(&" ".repeat(pad));
-        }
-    }
-    writeln!(w, "{}", s.trim_end())
-}
-
 /// The members view (one row per node), streamed: the same bytes as a `Table` of every row
 /// would print, without holding millions of formatted rows. The text table needs its column
 /// widths first, so it formats the rows twice (one pass measures, one writes).
@@ -218,11 +197,11 @@ fn write_members(
                     *wd = (*wd).max(c.chars().count());
                 }
             }
-            text_line(w, &widths, &MEMBER_HEADERS.map(String::from))?;
+            crate::output::table::text_line(w, &widths, &MEMBER_HEADERS.map(String::from))?;
             let rule: Vec<String> = widths.iter().map(|&k| "-".repeat(k)).collect();
-            text_line(w, &widths, &rule)?;
+            crate::output::table::text_line(w, &widths, &rule)?;
             for v in 0..n {
-                text_line(w, &widths, &member_row(ds, part, prof, v))?;
+                crate::output::table::text_line(w, &widths, &member_row(ds, part, prof, v))?;
             }
             Ok(())
         }
