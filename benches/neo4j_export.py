@@ -201,7 +201,7 @@ def main():
 
     if "bulk" in paths:
         # Bulk: CSVs + neo4j-admin import into a scratch store (`scripts/neo4j-dev import DIR` runs
-        # the arguments kolgraph wrote to DIR/IMPORT.args: --id-type=actual, C1-only JVM).
+        # the arguments kolgraph wrote to DIR/IMPORT.args: --id-type=actual; JIT flags by input size).
         with tempfile.TemporaryDirectory(dir=work) as tmp, Lock(a.lock, a.boost_autogroup, a.server_pid):
             csv = os.path.join(tmp, "csv")
             t = time.perf_counter()
