@@ -215,4 +215,72 @@ mod bulk_csv {
         }
         assert!(it.next().is_none());
     }
+
+    /// Optional relationship columns: without timestamps, sentiment or platforms anywhere they are
+    /// left out of the header and of every row (staged and table paths alike); one pair with a
+    /// timestamp brings the four timestamp columns back.
+    #[test]
+    fn empty_optional_columns_are_left_out() {
+        let mut g = PropertyGraph::new();
+        for i in 0..200u32 {
+            g.ensure_node(&format!("u{i}"), NodeKind::Customer);
+        }
+        for j in 0..(CHUNK as u32 + 300) {
+            let (s, t) = (j % 200, (j / 200 + j) % 200);
+            g.add_interaction(
+                s,
+                t,
+                InteractionKind::ALL[(j % 3) as usize],
+                None,
+                None,
+                1.0,
+                None,
+                None,
+            );
+        }
+        let staged = Dataset {
+            graph: g.clone(),
+            ..Dataset::default()
+        };
+        let mut ds = Dataset {
+            graph: g,
+            ..Dataset::default()
+        };
+        ds.graph.compact();
+        let (a, _) = write(&staged, 1);
+        let (b, fb) = write(&ds, 2);
+        let hdr = String::from_utf8(read(&b, "interactions_header.csv")).expect("utf8");
+        assert_eq!(
+            hdr,
+            ":START_ID(Account),:END_ID(Account),:TYPE,count:long,weight:double,sentimentN:long\n"
+        );
+        assert_eq!(read(&a, "interactions_header.csv"), hdr.as_bytes());
+        let rels = read(&b, "interactions.csv");
+        assert_eq!(read(&a, "interactions.csv"), rels, "staged vs table path");
+        let text = String::from_utf8(rels).expect("utf8");
+        assert_eq!(text.lines().count() as u64, fb.relationships);
+        assert!(text
+            .lines()
+            .all(|l| l.split(',').count() == 6 && l.ends_with(",0")));
+
+        ds.graph.add_interaction(
+            0,
+            1,
+            InteractionKind::ALL[0],
+            None,
+            Some(1_700_000_000),
+            1.0,
+            None,
+            None,
+        );
+        ds.graph.compact();
+        let (c, _) = write(&ds, 2);
+        let hdr = String::from_utf8(read(&c, "interactions_header.csv")).expect("utf8");
+        assert!(hdr.contains(",weight:double,firstTs:long,lastTs:long,firstAt:datetime,lastAt:datetime,sentimentN:long\n"));
+        let text = String::from_utf8(read(&c, "interactions.csv")).expect("utf8");
+        assert!(text.lines().all(|l| l.split(',').count() == 10));
+        assert!(
+            text.contains(",1700000000,1700000000,2023-11-14T22:13:20Z,2023-11-14T22:13:20Z,0\n")
+        );
+    }
 }
