@@ -18,6 +18,7 @@
 pub mod leiden;
 pub mod louvain;
 pub mod lpa;
+pub(crate) mod moving;
 pub mod profile;
 pub mod quality;
 
