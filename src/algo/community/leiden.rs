@@ -5,7 +5,9 @@
 //! 1. **Fast local moving** with a queue: every node is queued once in a seeded random order;
 //!    a popped node moves to the community with the largest strictly positive gain (or to an
 //!    empty community when every option loses); when it moves, its neighbours outside the new
-//!    community are queued again. Sequential, so the result depends on the seed only.
+//!    community are queued again. The result is that of this sequential loop (it depends on the
+//!    seed only); with several threads the row scans of large levels run in speculative
+//!    batches that are validated in queue order and reproduce it bit for bit (`moving.rs`).
 //! 2. **Refinement**: inside each community, start from singletons; visit the community's nodes
 //!    in an order shuffled by the community's own stream (communities are refined independently,
 //!    in parallel, so the thread count cannot change the result); a node still alone and well connected to its community (`k_{v,S−v} ≥ γ' a_v (A_S − a_v)`)
@@ -61,7 +63,7 @@ struct RSlot {
 /// Fast local moving (queue based). Returns true when any node moved.
 ///
 /// With several threads and a large level the row scans run in parallel speculative batches
-/// validated in queue order ([`super::moving`]); the result is bit-identical to the sequential
+/// validated in queue order (`moving.rs`); the result is bit-identical to the sequential
 /// loop for any thread count.
 fn move_nodes_fast<W: Weight>(
     g: &LevelGraph<W>,

@@ -224,8 +224,8 @@ impl Speculator {
 #[cfg(test)]
 mod tests {
     use super::super::leiden::move_nodes_fast_with;
-    use super::super::louvain::{renumber, LevelGraph};
-    use super::super::Objective;
+    use super::super::louvain::{renumber, sweep_level_with, LevelGraph};
+    use super::super::{CommunityConfig, Objective};
     use super::Batching;
     use crate::algo::rng::{rng_for, Stream};
     use crate::graph::Csr;
@@ -306,6 +306,47 @@ mod tests {
                         assert!(stale > 0, "stale proposals never exercised");
                     }
                 }
+            }
+        }
+    }
+
+    /// The same for Louvain's round-based sweeps (moves, rounds and the partition).
+    #[test]
+    fn louvain_batches_reproduce_the_sequential_sweeps() {
+        let csr = planted(3000, 30, 11);
+        let g = LevelGraph::from_csr(&csr, Objective::Modularity);
+        let n = g.n() as u32;
+        let two_m: f64 = g.node_w.iter().sum();
+        let cfg = CommunityConfig::default();
+        let order: Vec<u32> = (0..n).rev().collect();
+        let sweep = |b: Batching, threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| {
+                let mut comm: Vec<u32> = (0..n).collect();
+                let r = sweep_level_with(&g, &mut comm, 1.0 / two_m, &order, &cfg, 2.0 / two_m, b);
+                (comm, r)
+            })
+        };
+        let want = sweep(
+            Batching {
+                parallel: false,
+                start: 1,
+                adapt: false,
+            },
+            1,
+        );
+        assert!(want.1 .1 > 1, "only one round: later rounds untested");
+        for threads in [1, 2] {
+            for (start, adapt) in [(1, false), (32, true), (1000, false)] {
+                let b = Batching {
+                    parallel: true,
+                    start,
+                    adapt,
+                };
+                assert_eq!(sweep(b, threads), want, "batch {start} threads {threads}");
             }
         }
     }
