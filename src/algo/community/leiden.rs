@@ -5,7 +5,9 @@
 //! 1. **Fast local moving** with a queue: every node is queued once in a seeded random order;
 //!    a popped node moves to the community with the largest strictly positive gain (or to an
 //!    empty community when every option loses); when it moves, its neighbours outside the new
-//!    community are queued again. Sequential, so the result depends on the seed only.
+//!    community are queued again. The result is that of this sequential loop (it depends on the
+//!    seed only); with several threads the row scans of large levels run in speculative
+//!    batches that are validated in queue order and reproduce it bit for bit (`moving.rs`).
 //! 2. **Refinement**: inside each community, start from singletons; visit the community's nodes
 //!    in an order shuffled by the community's own stream (communities are refined independently,
 //!    in parallel, so the thread count cannot change the result); a node still alone and well connected to its community (`k_{v,S−v} ≥ γ' a_v (A_S − a_v)`)
@@ -27,6 +29,7 @@
 //! rows (no copy) when it has no self-loops, so the extra memory of level 0 is O(n).
 
 use super::louvain::{gamma_prime, renumber, LevelGraph, Weight};
+use super::moving::{accumulate, Batching, Speculator};
 use super::CommunityConfig;
 use crate::algo::rng::{hash3, rng_for, Stream};
 use crate::algo::Progress;
@@ -37,18 +40,14 @@ use rand_pcg::Pcg64;
 use rayon::prelude::*;
 use std::collections::VecDeque;
 
-/// Per-community state of local moving, kept together so that one cache line serves the
-/// accumulation, the gain and the bookkeeping (random access into these arrays dominates).
+/// Per-community state of local moving: total node weight and members (16 bytes, random
+/// access into this array dominates the apply step).
 #[derive(Clone, Copy, Default)]
 struct Slot {
-    /// Weight from the current node to this community (valid while `seen`).
-    acc: f64,
     /// Total node weight of the community.
     w: f64,
     /// Members.
     size: u32,
-    /// Touched by the current node.
-    seen: bool,
 }
 
 /// Per-refined-community state of the refinement phase (see [`Slot`]).
@@ -62,64 +61,60 @@ struct RSlot {
 }
 
 /// Fast local moving (queue based). Returns true when any node moved.
+///
+/// With several threads and a large level the row scans run in parallel speculative batches
+/// validated in queue order (`moving.rs`); the result is bit-identical to the sequential
+/// loop for any thread count.
 fn move_nodes_fast<W: Weight>(
     g: &LevelGraph<W>,
     comm: &mut [u32],
     gp: f64,
     rng: &mut Pcg64,
 ) -> bool {
-    let n = g.n();
-    let mut slot = vec![Slot::default(); n];
-    for v in 0..n {
-        let s = &mut slot[comm[v] as usize];
-        s.w += g.node_w[v];
-        s.size += 1;
-    }
-    let mut empty: Vec<u32> = (0..n as u32)
-        .filter(|&c| slot[c as usize].size == 0)
-        .collect();
-    let mut order: Vec<u32> = (0..n as u32).collect();
-    order.shuffle(rng);
-    let mut queue: VecDeque<u32> = order.into();
-    let mut in_queue = vec![true; n];
-    let mut touched: Vec<u32> = Vec::new();
-    let mut moved_any = false;
-    // Every pop either changes nothing or strictly raises the quality, so the loop ends; the cap
-    // only guards against floating-point ties cycling.
-    let mut budget = 64u64 * n as u64 + 1024;
-    while let Some(v) = queue.pop_front() {
-        in_queue[v as usize] = false;
-        if budget == 0 {
-            break;
-        }
-        budget -= 1;
+    move_nodes_fast_with(g, comm, gp, rng, Batching::auto(g.n())).0
+}
+
+/// State of fast local moving shared by the sequential and the batched loops.
+struct FastMove<'a> {
+    slot: Vec<Slot>,
+    /// Empty communities, most recently emptied on top.
+    empty: Vec<u32>,
+    queue: VecDeque<u32>,
+    /// Bit 0: queued. Bits 1..: the batch in which a neighbour last moved (see `stamp`).
+    mark: Vec<u32>,
+    /// Current batch number shifted left by one (0 in the sequential loop: no stamping).
+    stamp: u32,
+    node_w: &'a [f64],
+    gp: f64,
+}
+
+impl FastMove<'_> {
+    /// Apply the visit of `v` (its weight `own_acc` to its own community and its neighbouring
+    /// communities `cand` in first-seen row order, as [`accumulate`] gives them): leave `own`,
+    /// pick the best strictly positive gain (else an empty community when every option loses),
+    /// join it and queue the neighbours outside it. Returns true when `v` changed community.
+    #[inline]
+    fn apply<W: Weight>(
+        &mut self,
+        g: &LevelGraph<W>,
+        comm: &mut [u32],
+        v: u32,
+        own_acc: f64,
+        cand: &[(u32, f64)],
+    ) -> bool {
         let own = comm[v as usize];
-        let av = g.node_w[v as usize];
-        let (ts, ws) = g.row(v);
-        for (&u, &w) in ts.iter().zip(ws) {
-            let w: f64 = w.into();
-            let c = comm[u as usize];
-            let s = &mut slot[c as usize];
-            if s.seen {
-                s.acc += w;
-            } else {
-                s.seen = true;
-                s.acc = w;
-                touched.push(c);
-            }
-        }
-        let so = &mut slot[own as usize];
+        let av = self.node_w[v as usize];
+        let gp = self.gp;
+        let so = &mut self.slot[own as usize];
         so.w -= av;
         so.size -= 1;
         if so.size == 0 {
-            empty.push(own);
+            self.empty.push(own);
         }
-        let own_acc = if so.seen { so.acc } else { 0.0 };
         let mut best = own;
         let mut best_gain = own_acc - gp * av * so.w;
-        for &c in &touched {
-            let s = &slot[c as usize];
-            let gain = s.acc - gp * av * s.w;
+        for &(c, acc) in cand {
+            let gain = acc - gp * av * self.slot[c as usize].w;
             if gain > best_gain {
                 best_gain = gain;
                 best = c;
@@ -127,33 +122,123 @@ fn move_nodes_fast<W: Weight>(
         }
         if best_gain < 0.0 {
             // An empty community gains exactly 0. `own` is not empty here (its gain would be 0).
-            if let Some(&e) = empty.last() {
+            if let Some(&e) = self.empty.last() {
                 best = e;
             }
         }
-        let sb = &mut slot[best as usize];
+        let sb = &mut self.slot[best as usize];
         if sb.size == 0 {
             // `best` is `own` just emptied or the top empty slot: both sit on top of the stack.
-            empty.pop();
+            self.empty.pop();
         }
         sb.w += av;
         sb.size += 1;
-        if best != own {
-            comm[v as usize] = best;
-            moved_any = true;
-            for &u in ts {
-                if comm[u as usize] != best && !in_queue[u as usize] {
-                    in_queue[u as usize] = true;
-                    queue.push_back(u);
-                }
+        if best == own {
+            return false;
+        }
+        comm[v as usize] = best;
+        let stamp = self.stamp;
+        for &u in g.row(v).0 {
+            let m = &mut self.mark[u as usize];
+            // Every neighbour's view of `v` changed: stamp it so that a proposal computed at
+            // the start of this batch is known stale (bits 1.., free to write in the
+            // sequential loop where the stamp is 0 and never read).
+            let queued = *m & 1;
+            *m = stamp | queued;
+            if comm[u as usize] != best && queued == 0 {
+                *m |= 1;
+                self.queue.push_back(u);
             }
         }
-        for &c in &touched {
-            slot[c as usize].seen = false;
-        }
-        touched.clear();
+        true
     }
-    moved_any
+}
+
+/// [`move_nodes_fast`] with an explicit [`Batching`] (tests force small batches). Returns
+/// (moved anything, (nodes applied in batches, of which stale)).
+pub(super) fn move_nodes_fast_with<W: Weight>(
+    g: &LevelGraph<W>,
+    comm: &mut [u32],
+    gp: f64,
+    rng: &mut Pcg64,
+    batching: Batching,
+) -> (bool, (u64, u64)) {
+    let n = g.n();
+    let mut slot = vec![Slot::default(); n];
+    for v in 0..n {
+        let s = &mut slot[comm[v] as usize];
+        s.w += g.node_w[v];
+        s.size += 1;
+    }
+    let empty: Vec<u32> = (0..n as u32)
+        .filter(|&c| slot[c as usize].size == 0)
+        .collect();
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    order.shuffle(rng);
+    let mut st = FastMove {
+        slot,
+        empty,
+        queue: order.into(),
+        mark: vec![1; n],
+        stamp: 0,
+        node_w: &g.node_w,
+        gp,
+    };
+    let mut cand: Vec<(u32, f64)> = Vec::new();
+    let mut moved_any = false;
+    // Every pop either changes nothing or strictly raises the quality, so the loop ends; the cap
+    // only guards against floating-point ties cycling.
+    let mut budget = 64u64 * n as u64 + 1024;
+    if !batching.parallel {
+        let mut pos = vec![u32::MAX; n];
+        while let Some(v) = st.queue.pop_front() {
+            st.mark[v as usize] &= !1;
+            if budget == 0 {
+                break;
+            }
+            budget -= 1;
+            cand.clear();
+            let own_acc = accumulate(g, comm, v, comm[v as usize], &mut pos, &mut cand);
+            moved_any |= st.apply(g, comm, v, own_acc, &cand);
+        }
+        return (moved_any, (0, 0));
+    }
+    let mut spec = Speculator::new(n, batching);
+    let mut batch: Vec<u32> = Vec::new();
+    'batches: while !st.queue.is_empty() {
+        // The batch's nodes stay marked as queued until they are applied, exactly as when the
+        // sequential loop pops them one by one.
+        let take = spec.batch.min(st.queue.len());
+        batch.clear();
+        batch.extend(st.queue.drain(..take));
+        spec.propose(g, comm, &batch);
+        if st.stamp >= u32::MAX - 3 {
+            // Batch numbers wrapped: forget old stamps (keeps the queued bits).
+            st.mark.iter_mut().for_each(|m| *m &= 1);
+            st.stamp = 0;
+        }
+        st.stamp += 2;
+        let cur = st.stamp;
+        for (i, &v) in batch.iter().enumerate() {
+            st.mark[v as usize] &= !1;
+            if budget == 0 {
+                break 'batches;
+            }
+            budget -= 1;
+            let moved = if spec.count(st.mark[v as usize] & !1 == cur) {
+                cand.clear();
+                let own = comm[v as usize];
+                let own_acc = spec.with_pos(|pos| accumulate(g, comm, v, own, pos, &mut cand));
+                st.apply(g, comm, v, own_acc, &cand)
+            } else {
+                let (own_acc, list) = spec.get(i);
+                st.apply(g, comm, v, own_acc, list)
+            };
+            moved_any |= moved;
+        }
+        spec.end_batch();
+    }
+    (moved_any, (spec.applied, spec.stale))
 }
 
 /// Refine `comm` (dense ids `0..k`) into connected sub-communities. Returns refined labels

@@ -7,7 +7,9 @@
 //! Modularity: `a_v` = weighted degree, `γ' = γ / 2m` (the gain is the modularity change times m);
 //! CPM: `a_v` = number of original nodes, `γ' = γ`.
 //!
-//! Conventions: local moving is sequential and queue based. The first round visits every node in
+//! Conventions: local moving is queue based with sequential semantics (large levels scan rows in
+//! parallel speculative batches that reproduce the sequential result exactly, see
+//! `moving.rs`). The first round visits every node in
 //! an order shuffled by `rng_for(seed, Stream::Louvain, level)`; later rounds visit, in the order
 //! they were queued, only the neighbours of nodes that moved (a node whose neighbourhood did not
 //! change cannot gain by moving). This is still Blondel et al.'s multi-level method (local moving
@@ -24,6 +26,7 @@
 //! O(m log d) per aggregation; space O(n + m) for the level graphs (an aggregate is written
 //! straight into its final arrays, see [`LevelGraph::aggregate`]).
 
+use super::moving::{accumulate, Batching, Speculator};
 use super::{CommunityConfig, Objective};
 use crate::algo::rng::{rng_for, Stream};
 use crate::algo::Progress;
@@ -350,13 +353,66 @@ impl Accum {
     }
 }
 
-/// Per-community state of a Louvain sweep, in one cache line: the current node's weight to the
-/// community (valid while `seen`) and the community's total node weight.
-#[derive(Clone, Copy, Default)]
-struct Slot {
-    acc: f64,
-    w: f64,
-    seen: bool,
+/// State of a Louvain level's local moving shared by the sequential and the batched loops.
+struct Sweep<'a> {
+    /// Total node weight of each community.
+    w: Vec<f64>,
+    /// Nodes queued for the next round.
+    next: Vec<u32>,
+    /// Bit 0: queued for the next round. Bits 1..: the batch in which a neighbour last moved.
+    mark: Vec<u32>,
+    /// Current batch number shifted left by one (0 in the sequential loop).
+    stamp: u32,
+    node_w: &'a [f64],
+    gp: f64,
+}
+
+impl Sweep<'_> {
+    /// Apply the visit of `v` given its weight to its own community and its neighbouring
+    /// communities in first-seen row order ([`accumulate`]): move to the strictly best gain,
+    /// queue the neighbours outside the new community. Returns the gain over staying when `v`
+    /// moved.
+    #[inline]
+    fn apply<W: Weight>(
+        &mut self,
+        g: &LevelGraph<W>,
+        comm: &mut [u32],
+        v: u32,
+        own_acc: f64,
+        cand: &[(u32, f64)],
+    ) -> Option<f64> {
+        let own = comm[v as usize];
+        let av = self.node_w[v as usize];
+        let gp = self.gp;
+        self.w[own as usize] -= av;
+        let stay = own_acc - gp * av * self.w[own as usize];
+        let mut best = own;
+        let mut best_gain = stay;
+        for &(c, acc) in cand {
+            let gain = acc - gp * av * self.w[c as usize];
+            if gain > best_gain {
+                best_gain = gain;
+                best = c;
+            }
+        }
+        self.w[best as usize] += av;
+        if best == own {
+            return None;
+        }
+        comm[v as usize] = best;
+        let stamp = self.stamp;
+        for &u in g.row(v).0 {
+            // Stamp every neighbour (its batch proposal is stale now), queue those outside.
+            let m = &mut self.mark[u as usize];
+            let queued = *m & 1;
+            *m = stamp | queued;
+            if comm[u as usize] != best && queued == 0 {
+                *m |= 1;
+                self.next.push(u);
+            }
+        }
+        Some(best_gain - stay)
+    }
 }
 
 /// Louvain local moving on one level, queue based: returns (moved anything, rounds done).
@@ -366,7 +422,8 @@ struct Slot {
 /// the "fast local moving" of Traag et al. 2019). A node whose neighbourhood did not change
 /// cannot gain by moving, so this reaches the same kind of local optimum as full sweeps while
 /// visiting far fewer nodes once most have settled. A round counts as a sweep for
-/// `max_iterations` and `tolerance`.
+/// `max_iterations` and `tolerance`. With several threads and a large level the row scans run
+/// in speculative batches validated in visit order (`moving.rs`): bit-identical result.
 fn sweep_level<W: Weight>(
     g: &LevelGraph<W>,
     comm: &mut [u32],
@@ -375,67 +432,91 @@ fn sweep_level<W: Weight>(
     cfg: &CommunityConfig,
     scale: f64,
 ) -> (bool, u32) {
+    sweep_level_with(g, comm, gp, order, cfg, scale, Batching::auto(g.n()))
+}
+
+/// [`sweep_level`] with an explicit [`Batching`] (tests force small batches).
+pub(super) fn sweep_level_with<W: Weight>(
+    g: &LevelGraph<W>,
+    comm: &mut [u32],
+    gp: f64,
+    order: &[u32],
+    cfg: &CommunityConfig,
+    scale: f64,
+    batching: Batching,
+) -> (bool, u32) {
     let n = g.n();
-    let mut slot = vec![Slot::default(); n];
+    let mut w = vec![0.0f64; n];
     for v in 0..n {
-        slot[comm[v] as usize].w += g.node_w[v];
+        w[comm[v] as usize] += g.node_w[v];
     }
-    let mut touched: Vec<u32> = Vec::new();
+    let mut st = Sweep {
+        w,
+        next: Vec::new(),
+        mark: vec![0; n],
+        stamp: 0,
+        node_w: &g.node_w,
+        gp,
+    };
+    let mut spec = batching.parallel.then(|| Speculator::new(n, batching));
+    let mut pos = if spec.is_none() {
+        vec![u32::MAX; n]
+    } else {
+        Vec::new()
+    };
+    let mut cand: Vec<(u32, f64)> = Vec::new();
     let mut moved_any = false;
     let mut sweeps = 0;
     let mut round: Vec<u32> = order.to_vec();
-    let mut next: Vec<u32> = Vec::new();
-    let mut queued = vec![false; n];
     while sweeps < cfg.max_iterations && !round.is_empty() {
         sweeps += 1;
         let mut moves = 0u64;
         let mut gain_sum = 0.0;
-        for &v in &round {
-            queued[v as usize] = false;
-            let own = comm[v as usize];
-            let av = g.node_w[v as usize];
-            let (ts, ws) = g.row(v);
-            for (&u, &w) in ts.iter().zip(ws) {
-                let c = comm[u as usize];
-                let s = &mut slot[c as usize];
-                if s.seen {
-                    s.acc += w.into();
-                } else {
-                    s.seen = true;
-                    s.acc = w.into();
-                    touched.push(c);
-                }
-            }
-            let so = &mut slot[own as usize];
-            so.w -= av;
-            let own_acc = if so.seen { so.acc } else { 0.0 };
-            let stay = own_acc - gp * av * so.w;
-            let mut best = own;
-            let mut best_gain = stay;
-            for &c in &touched {
-                let s = &slot[c as usize];
-                let gain = s.acc - gp * av * s.w;
-                if gain > best_gain {
-                    best_gain = gain;
-                    best = c;
-                }
-            }
-            slot[best as usize].w += av;
-            if best != own {
-                comm[v as usize] = best;
-                moves += 1;
-                gain_sum += best_gain - stay;
-                for &u in ts {
-                    if comm[u as usize] != best && !queued[u as usize] {
-                        queued[u as usize] = true;
-                        next.push(u);
+        match spec.as_mut() {
+            None => {
+                for &v in &round {
+                    st.mark[v as usize] &= !1;
+                    cand.clear();
+                    let own = comm[v as usize];
+                    let own_acc = accumulate(g, comm, v, own, &mut pos, &mut cand);
+                    if let Some(gn) = st.apply(g, comm, v, own_acc, &cand) {
+                        moves += 1;
+                        gain_sum += gn;
                     }
                 }
             }
-            for &c in &touched {
-                slot[c as usize].seen = false;
+            Some(spec) => {
+                let mut i = 0;
+                while i < round.len() {
+                    let batch = &round[i..(i + spec.batch).min(round.len())];
+                    i += batch.len();
+                    spec.propose(g, comm, batch);
+                    if st.stamp >= u32::MAX - 3 {
+                        st.mark.iter_mut().for_each(|m| *m &= 1);
+                        st.stamp = 0;
+                    }
+                    st.stamp += 2;
+                    let cur = st.stamp;
+                    for (j, &v) in batch.iter().enumerate() {
+                        st.mark[v as usize] &= !1;
+                        let res = if spec.count(st.mark[v as usize] & !1 == cur) {
+                            cand.clear();
+                            let own = comm[v as usize];
+                            let own_acc =
+                                spec.with_pos(|pos| accumulate(g, comm, v, own, pos, &mut cand));
+                            st.apply(g, comm, v, own_acc, &cand)
+                        } else {
+                            let (own_acc, list) = spec.get(j);
+                            st.apply(g, comm, v, own_acc, list)
+                        };
+                        if let Some(gn) = res {
+                            moves += 1;
+                            gain_sum += gn;
+                        }
+                    }
+                    spec.end_batch();
+                }
             }
-            touched.clear();
         }
         if moves == 0 {
             break;
@@ -444,8 +525,8 @@ fn sweep_level<W: Weight>(
         if gain_sum * scale < cfg.tolerance {
             break;
         }
-        std::mem::swap(&mut round, &mut next);
-        next.clear();
+        std::mem::swap(&mut round, &mut st.next);
+        st.next.clear();
     }
     (moved_any, sweeps)
 }

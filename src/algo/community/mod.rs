@@ -6,7 +6,8 @@
 //! [`leiden`]), Raghavan, Albert & Kumara 2007 (label propagation, [`lpa`]); quality functions in
 //! [`quality`]; profiles in [`profile`].
 //!
-//! Determinism: local moving is sequential over seeded orders
+//! Determinism: local moving has sequential semantics over seeded orders (parallel batches
+//! reproduce the sequential result bit for bit, `moving.rs`)
 //! (`rng_for(seed, Stream::Leiden | Stream::Louvain, unit)`); Leiden's refinement runs each
 //! community on its own stream (parallel over communities); the other parallel parts are
 //! deterministic by construction (aggregation, label-propagation rounds, modularity terms). The same input and seed give
@@ -18,6 +19,7 @@
 pub mod leiden;
 pub mod louvain;
 pub mod lpa;
+pub(crate) mod moving;
 pub mod profile;
 pub mod quality;
 
