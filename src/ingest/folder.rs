@@ -621,12 +621,16 @@ impl<'o> Loader<'o> {
                         for (_, a, b, c, f) in chunk {
                             for id in [&p.ids[*a..*b], &p.ids[*b..*c]] {
                                 id_idx.extend(look.g.id_slot(id));
-                                // A `@handle` id usually resolves through the handle table
-                                // (after missing the id table): warm that slot too.
-                                if let (Some(h), Some(pl)) =
-                                    (id.strip_prefix('@'), st.plats.names.get(f.plat as usize))
-                                {
-                                    h_idx.extend(handle_slot(look.handles, pl, h));
+                                // A `platform:handle` or `@handle` id usually resolves
+                                // through the handle table (after missing the id table):
+                                // warm the slot `Lookup::get` reads there too.
+                                let h = id.trim_start_matches('@');
+                                if let Some((pl, rest)) = h.split_once(':') {
+                                    h_idx.extend(handle_slot(look.handles, pl, rest));
+                                } else if h.len() < id.len() {
+                                    if let Some(pl) = st.plats.names.get(f.plat as usize) {
+                                        h_idx.extend(handle_slot(look.handles, pl, h));
+                                    }
                                 }
                             }
                         }
