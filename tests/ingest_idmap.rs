@@ -62,3 +62,30 @@ proptest! {
         }
     }
 }
+
+/// The batched prefetch helpers are pure reads: any index (stale, out of range) is accepted,
+/// long and empty keys have no slot, and a pre-sized map resolves like a grown one.
+#[test]
+fn slot_index_and_touch_slots_never_change_lookups() {
+    let mut m = IdMap::new();
+    assert_eq!(m.slot_index("c1"), None);
+    assert_eq!(m.touch_slots(&[0, 5, usize::MAX]), 0);
+    m.reserve(50_000);
+    for i in 0..50_000u32 {
+        m.insert(&format!("c{i}"), i);
+    }
+    m.insert("a-very-long-external-identifier-0001", 7);
+    assert_eq!(m.slot_index("a-very-long-external-identifier-0001"), None);
+    assert_eq!(m.slot_index(""), None);
+    let idx: Vec<usize> = (0..50_000u32)
+        .filter_map(|i| m.slot_index(&format!("c{i}")))
+        .collect();
+    assert_eq!(idx.len(), 50_000);
+    let _ = m.touch_slots(&idx);
+    let _ = m.touch_slots(&[usize::MAX, 1 << 40]);
+    for i in 0..50_000u32 {
+        assert_eq!(m.get(&format!("c{i}")), Some(i));
+    }
+    assert_eq!(m.get("a-very-long-external-identifier-0001"), Some(7));
+    assert_eq!(m.len(), 50_001);
+}

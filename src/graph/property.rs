@@ -260,6 +260,34 @@ impl IdMap {
         }
     }
 
+    /// Index of the first slot a lookup of `id` reads (`None` for a key kept outside the slot
+    /// array or an empty map). With [`IdMap::touch_slots`] a batch of lookups is warmed in two
+    /// passes: first the (cheap) hashes, then a tight loop of independent loads, so that many
+    /// cache misses are in flight at once (hashing between the loads kept only a few in
+    /// flight: the CPU's reorder window filled with hashing instructions).
+    #[inline]
+    pub fn slot_index(&self, id: &str) -> Option<usize> {
+        match pack_id(id) {
+            Some(k) if !self.slots.is_empty() => {
+                Some(slot_hash(&k) as usize & (self.slots.len() - 1))
+            }
+            _ => None,
+        }
+    }
+
+    /// Load the slots at `idx` (from [`IdMap::slot_index`]) and return a value derived from
+    /// them (a safe software prefetch; the result means nothing).
+    #[inline]
+    pub fn touch_slots(&self, idx: &[usize]) -> u32 {
+        let mut warm = 0u32;
+        for &i in idx {
+            if let Some(s) = self.slots.get(i) {
+                warm ^= s.val;
+            }
+        }
+        warm
+    }
+
     /// Set the value of a key (replacing any previous one).
     pub fn insert(&mut self, id: &str, v: u32) {
         match pack_id(id) {
@@ -386,6 +414,21 @@ impl PropertyGraph {
         self.ids = ids;
     }
 
+    /// See [`IdMap::slot_index`]: first id-map slot a coming `index_of(id)` reads.
+    #[inline]
+    pub fn id_slot(&self, id: &str) -> Option<usize> {
+        if self.ids_released {
+            return None;
+        }
+        self.ids.slot_index(id)
+    }
+
+    /// See [`IdMap::touch_slots`]: warm the id-map slots at `idx`.
+    #[inline]
+    pub fn touch_id_slots(&self, idx: &[usize]) -> u32 {
+        self.ids.touch_slots(idx)
+    }
+
     /// See [`IdMap::touch`]: warm the cache for a coming `index_of(id)`.
     #[inline]
     pub fn touch_id(&self, id: &str) -> u32 {
@@ -436,6 +479,12 @@ impl PropertyGraph {
         self.ids.insert(&data.id, v);
         self.graph.add_node(data);
         v
+    }
+
+    /// Make room for `n` more ids in the id map (no rehash while they are inserted).
+    pub fn reserve_ids(&mut self, n: usize) {
+        self.restore_id_index();
+        self.ids.reserve(n);
     }
 
     /// Reserve room for `n` more nodes.

@@ -126,9 +126,51 @@ fn handle_key(platform: &str, handle: &str) -> String {
     )
 }
 
+/// Rough row count of an uncompressed delimited file (file size over the mean length of its
+/// first lines), used only to size hash tables before a merge inserts into them: growing a
+/// million-key table by doubling rewrites every slot again at each step (random writes into
+/// fresh, zeroed memory). 0 when unknown (gzip, JSONL, unreadable). Never affects results.
+fn estimate_rows(path: &Path) -> usize {
+    use std::io::Read;
+    let name = path.to_string_lossy();
+    if name.ends_with(".gz") || name.ends_with(".jsonl") {
+        return 0;
+    }
+    let Ok(len) = std::fs::metadata(path).map(|m| m.len()) else {
+        return 0;
+    };
+    let mut head = vec![0u8; 64 * 1024];
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return 0;
+    };
+    let mut n = 0;
+    while n < head.len() {
+        match f.read(&mut head[n..]) {
+            Ok(0) | Err(_) => break,
+            Ok(k) => n += k,
+        }
+    }
+    let lines = head[..n].iter().filter(|&&c| c == b'\n').count();
+    if lines < 2 {
+        return 0;
+    }
+    // Cap at 4G rows (u32 node ids) so a bogus size cannot ask for an absurd table.
+    (len / (n as u64 / lines as u64).max(1)).min(u64::from(u32::MAX)) as usize
+}
+
 /// `handles[handle_key(platform, handle)]`, with the key built on the stack when it is short
 /// (one lookup per handle-named id: an allocation each was a tenth of the ingest time).
 fn get_handle(handles: &IdMap, platform: &str, handle: &str) -> Option<u32> {
+    with_handle_key(platform, handle, |k| handles.get(k))
+}
+
+/// [`IdMap::slot_index`] of the slot [`get_handle`] would read first.
+fn handle_slot(handles: &IdMap, platform: &str, handle: &str) -> Option<usize> {
+    with_handle_key(platform, handle, |k| handles.slot_index(k))
+}
+
+/// Call `f` with `handle_key(platform, handle)`, built on the stack when it is short.
+fn with_handle_key<T>(platform: &str, handle: &str, f: impl FnOnce(&str) -> T) -> T {
     let p = platform.trim();
     let h = handle.trim().trim_start_matches('@');
     let n = p.len() + 1 + h.len();
@@ -139,10 +181,10 @@ fn get_handle(handles: &IdMap, platform: &str, handle: &str) -> Option<u32> {
         buf[p.len()] = b':';
         buf[p.len() + 1..n].copy_from_slice(h.as_bytes());
         if let Ok(k) = std::str::from_utf8(&buf[..n]) {
-            return handles.get(k);
+            return f(k);
         }
     }
-    handles.get(&handle_key(platform, handle))
+    f(&handle_key(platform, handle))
 }
 
 impl<'o> Loader<'o> {
@@ -205,6 +247,7 @@ impl<'o> Loader<'o> {
         let numeric = &mut self.numeric;
         let non_numeric = &mut self.non_numeric;
         let g = &mut self.g;
+        g.reserve_ids(estimate_rows(path));
         let file = path.display().to_string();
         let c = read_table_par(
             path,
@@ -248,7 +291,16 @@ impl<'o> Loader<'o> {
             },
             |st, rej| {
                 rejects.extend(rej);
-                for r in st {
+                // Id-map slots of the block, warmed 64 rows at a time (see the interactions).
+                let idx: Vec<usize> = st
+                    .iter()
+                    .map(|r| g.id_slot(&r.node.id).unwrap_or(0))
+                    .collect();
+                for (i, r) in st.into_iter().enumerate() {
+                    if i % 64 == 0 {
+                        let end = (i + 64).min(idx.len());
+                        std::hint::black_box(g.touch_id_slots(&idx[i..end]));
+                    }
                     if g.index_of(&r.node.id).is_some() {
                         rejects.push(RecordError {
                             file: file.clone(),
@@ -402,6 +454,9 @@ impl<'o> Loader<'o> {
         let g = &self.g;
         let handles = &mut self.handles;
         let bare = &mut self.bare;
+        let expect = estimate_rows(path);
+        handles.reserve(expect);
+        bare.reserve(expect);
         // Node handles are pushed after the read (`g` is shared with the parallel pass).
         let mut node_handles: Vec<(u32, String)> = Vec::new();
         let c = read_table_par(
@@ -449,12 +504,16 @@ impl<'o> Loader<'o> {
             |mut st, rej| {
                 rejects.extend(rej);
                 // Touch the tables' slots of a batch first (overlapping cache misses).
+                // Indices first, then a tight loop of loads (see the interactions).
+                let (mut h_idx, mut b_idx) = (Vec::new(), Vec::new());
                 for chunk in st.chunks_mut(64) {
-                    let mut warm = 0u32;
+                    h_idx.clear();
+                    b_idx.clear();
                     for r in chunk.iter() {
-                        warm ^= handles.touch(&r.key);
-                        warm ^= bare.touch(&r.key[r.bare_at..]);
+                        h_idx.extend(handles.slot_index(&r.key));
+                        b_idx.extend(bare.slot_index(&r.key[r.bare_at..]));
                     }
+                    let warm = handles.touch_slots(&h_idx) ^ bare.touch_slots(&b_idx);
                     std::hint::black_box(warm);
                     for r in chunk {
                         let v = r.v;
@@ -520,8 +579,7 @@ impl<'o> Loader<'o> {
         self.finish_interactions(path, read)
     }
 
-    /// Parse, validate and resolve interaction rows with a customer master list (read-only:
-    /// can run beside [`Loader::read_transactions`]).
+    /// Parse, validate and resolve interaction rows with a customer master list.
     fn read_interactions_closed(&self, path: &Path) -> Result<IxRead> {
         let mut rejects: Vec<RecordError> = Vec::new();
         let opts = self.opts;
@@ -552,14 +610,32 @@ impl<'o> Loader<'o> {
                     let p = std::mem::take(&mut st.pending);
                     st.rows.reserve(p.items.len());
                     st.hashes.reserve(p.items.len());
-                    // Touch the id-map slots of a batch of rows first (independent loads
-                    // that overlap their cache misses), then resolve each row in order.
+                    // Touch the id-map slots of a batch of rows first, then resolve each row
+                    // in order. The slot indices are computed first and loaded in a separate
+                    // tight loop: independent loads with nothing in between, so that many
+                    // of their cache misses overlap (DRAM latency was a quarter of the load).
+                    let (mut id_idx, mut h_idx) = (Vec::new(), Vec::new());
                     for chunk in p.items.chunks(64) {
-                        let mut warm = 0u32;
-                        for &(_, a, b, c, _) in chunk {
-                            warm ^= look.g.touch_id(&p.ids[a..b]);
-                            warm ^= look.g.touch_id(&p.ids[b..c]);
+                        id_idx.clear();
+                        h_idx.clear();
+                        for (_, a, b, c, f) in chunk {
+                            for id in [&p.ids[*a..*b], &p.ids[*b..*c]] {
+                                id_idx.extend(look.g.id_slot(id));
+                                // A `platform:handle` or `@handle` id usually resolves
+                                // through the handle table (after missing the id table):
+                                // warm the slot `Lookup::get` reads there too.
+                                let h = id.trim_start_matches('@');
+                                if let Some((pl, rest)) = h.split_once(':') {
+                                    h_idx.extend(handle_slot(look.handles, pl, rest));
+                                } else if h.len() < id.len() {
+                                    if let Some(pl) = st.plats.names.get(f.plat as usize) {
+                                        h_idx.extend(handle_slot(look.handles, pl, h));
+                                    }
+                                }
+                            }
                         }
+                        let warm =
+                            look.g.touch_id_slots(&id_idx) ^ look.handles.touch_slots(&h_idx);
                         std::hint::black_box(warm);
                         for (line, a, b, c, f) in chunk {
                             let (src, dst) = (&p.ids[*a..*b], &p.ids[*b..*c]);
@@ -726,8 +802,7 @@ impl<'o> Loader<'o> {
         self.apply_transactions(path, read)
     }
 
-    /// Read transactions.* (read-only: with a customer master list it can run while the
-    /// interactions are read, as nothing there changes the id maps).
+    /// Read transactions.* (parse and resolve; the id maps are only read).
     fn read_transactions(&self, path: &Path) -> Result<TxRead> {
         // Rows only read the id maps, so whole blocks are parsed and resolved in parallel.
         let mut rejects = Vec::new();
@@ -1180,24 +1255,12 @@ pub fn load_folder(dir: &Path, opts: &IngestOptions) -> Result<Dataset> {
         if let Some(p) = &identities {
             l.identities(p)?;
         }
-        match &transactions {
-            // With a customer master list neither file changes what the other resolves
-            // against: read transactions while the interactions are read (their sequential
-            // phases leave a core idle), then apply both in the usual order.
-            Some(tp) if l.closed => {
-                let (ix, tx) = rayon::join(
-                    || l.read_interactions_closed(&interactions),
-                    || l.read_transactions(tp),
-                );
-                l.finish_interactions(&interactions, ix?)?;
-                l.apply_transactions(tp, tx?)?;
-            }
-            _ => {
-                l.interactions(&interactions)?;
-                if let Some(p) = &transactions {
-                    l.transactions(p)?;
-                }
-            }
+        // Transactions are read after the interactions: overlapping them with `rayon::join`
+        // (session 5) gained no wall time on 2 cores and held the 3M parsed transactions
+        // (+160-190 MiB peak) while the interactions were read.
+        l.interactions(&interactions)?;
+        if let Some(p) = &transactions {
+            l.transactions(p)?;
         }
         Ok(l.finish(false))
     })
