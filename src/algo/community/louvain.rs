@@ -62,7 +62,7 @@ impl Weight for u16 {
     fn exact(x: f64) -> Option<Self> {
         // Integral sums of an unweighted graph (interaction counts); `+0.0` only: sums start at
         // `+0.0` and add weights >= 0, so a `-0.0` cannot occur.
-        (x.fract() == 0.0 && (0.0..=f64::from(u16::MAX)).contains(&x)).then(|| x as u16)
+        (x.fract() == 0.0 && (0.0..=f64::from(u16::MAX)).contains(&x)).then_some(x as u16)
     }
 }
 
@@ -634,12 +634,17 @@ mod tests {
         }
     }
 
+    /// A stored weight as the gains read it.
+    fn wide<W: Weight>(w: W) -> f64 {
+        w.into()
+    }
+
     /// Weight of the aggregate arc 0 → 1 as the level reads it, and the storage width.
     fn arc01(a: &Aggregate) -> (f64, usize) {
         with_level!(a, g => {
             let (ts, ws) = g.row(0);
             assert_eq!(ts, &[1]);
-            (ws[0].into(), std::mem::size_of_val(&ws[0]))
+            (wide(ws[0]), std::mem::size_of_val(&ws[0]))
         })
     }
 
