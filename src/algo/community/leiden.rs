@@ -28,7 +28,7 @@
 //! O(m log d) per aggregation; space O(n + m). The level-0 graph borrows the undirected view's
 //! rows (no copy) when it has no self-loops, so the extra memory of level 0 is O(n).
 
-use super::louvain::{gamma_prime, renumber, LevelGraph, Weight};
+use super::louvain::{gamma_prime, renumber, with_level, Aggregate, LevelGraph, Weight};
 use super::moving::{accumulate, Batching, Speculator};
 use super::CommunityConfig;
 use crate::algo::rng::{hash3, rng_for, Stream};
@@ -504,7 +504,7 @@ fn leiden_level<W: Weight>(
     rng: &mut Pcg64,
     (seed, unit): (u64, u64),
     last: bool,
-) -> Option<(Vec<u32>, LevelGraph<'static, f64>, Vec<u32>)> {
+) -> Option<(Vec<u32>, Aggregate, Vec<u32>)> {
     move_nodes_fast(g, comm, gp, rng);
     let k = renumber(comm);
     let ln = g.n();
@@ -537,10 +537,11 @@ fn leiden_pass(
     iteration: u32,
 ) -> (Vec<u32>, u32) {
     let n = g0.n();
-    let mut membership: Vec<u32> = (0..n as u32).collect(); // original node -> level node
-                                                            // Level 0 works on `g0` itself (no copy: it is the largest graph, in f32); later levels own
-                                                            // their aggregated f64 graphs.
-    let mut owned: Option<LevelGraph<'static, f64>> = None;
+    // Original node -> level node.
+    let mut membership: Vec<u32> = (0..n as u32).collect();
+    // Level 0 works on `g0` itself (no copy: it is the largest graph, in f32); later levels own
+    // their aggregated graphs (weights in the narrowest exact type, see `Aggregate`).
+    let mut owned: Option<Aggregate> = None;
     let mut comm = init.to_vec();
     let mut levels = 0u32;
     loop {
@@ -549,7 +550,9 @@ fn leiden_pass(
         let last = levels + 1 >= cfg.max_levels;
         let step = match &owned {
             None => leiden_level(g0, &mut comm, cfg, gp, &mut rng, (seed, unit), last),
-            Some(g) => leiden_level(g, &mut comm, cfg, gp, &mut rng, (seed, unit), last),
+            Some(a) => with_level!(a, g => {
+                leiden_level(g, &mut comm, cfg, gp, &mut rng, (seed, unit), last)
+            }),
         };
         levels += 1;
         let Some((part, next_graph, next)) = step else {

@@ -34,13 +34,66 @@ use crate::graph::Csr;
 use rand::seq::SliceRandom;
 use rayon::prelude::*;
 use std::borrow::Cow;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 /// Edge weight of a level graph: `f32` at level 0 (the input's own precision, exact, 8 bytes per
-/// arc with the target), `f64` on aggregated levels (sums of many weights).
-pub(crate) trait Weight: Copy + Send + Sync + Into<f64> + std::fmt::Debug + 'static {}
-impl Weight for f32 {}
-impl Weight for f64 {}
+/// arc with the target). An aggregated level sums weights in `f64` and stores them in the
+/// narrowest type that holds every one of its sums exactly (`u16`, `f32`, else `f64`; see
+/// [`LevelGraph::aggregate`]): the gains read `w.into()`, the very same `f64` value, so the
+/// storage type cannot change a result, only the memory (an unweighted R-MAT graph's refined
+/// aggregate is about as large as the input: 6 bytes per arc instead of 12).
+pub(crate) trait Weight: Copy + Send + Sync + Into<f64> + std::fmt::Debug + 'static {
+    /// `x` in this type when the conversion back to `f64` gives `x` again, else `None`.
+    fn exact(x: f64) -> Option<Self>;
+}
+impl Weight for f32 {
+    #[inline]
+    fn exact(x: f64) -> Option<Self> {
+        let y = x as f32;
+        (f64::from(y) == x).then_some(y)
+    }
+}
+impl Weight for f64 {
+    #[inline]
+    fn exact(x: f64) -> Option<Self> {
+        Some(x)
+    }
+}
+impl Weight for u16 {
+    #[inline]
+    fn exact(x: f64) -> Option<Self> {
+        // Integral sums of an unweighted graph (interaction counts); `+0.0` only: sums start at
+        // `+0.0` and add weights >= 0, so a `-0.0` cannot occur.
+        (x.fract() == 0.0 && (0.0..=f64::from(u16::MAX)).contains(&x)).then_some(x as u16)
+    }
+}
+
+/// An aggregated level graph in the storage type its weights fit exactly (see [`Weight`]).
+pub(crate) enum Aggregate {
+    U16(LevelGraph<'static, u16>),
+    F32(LevelGraph<'static, f32>),
+    F64(LevelGraph<'static, f64>),
+}
+
+/// Run `$body` with `$g` bound to the level graph inside an [`Aggregate`] (one monomorphised
+/// copy of the body per storage type).
+macro_rules! with_level {
+    ($agg:expr, $g:ident => $body:expr) => {
+        match $agg {
+            $crate::algo::community::louvain::Aggregate::U16($g) => $body,
+            $crate::algo::community::louvain::Aggregate::F32($g) => $body,
+            $crate::algo::community::louvain::Aggregate::F64($g) => $body,
+        }
+    };
+}
+pub(crate) use with_level;
+
+impl Aggregate {
+    pub fn n(&self) -> usize {
+        with_level!(self, g => g.n())
+    }
+}
 
 /// A weighted undirected graph without self-loops plus node weights: the graph one level works on.
 /// The level-0 graph borrows the undirected view's arrays when that view has no self-loops (the
@@ -139,7 +192,27 @@ impl<W: Weight> LevelGraph<'_, W> {
     /// on its own in member order and its row sorted by part, so the result does not depend on
     /// the thread count. Rows go straight into flat per-chunk buffers (no per-row allocation),
     /// concatenated in chunk order.
-    pub fn aggregate(&self, part: &[u32], k: usize) -> LevelGraph<'static, f64> {
+    ///
+    /// Weights are summed in `f64` and stored as `u16` when every sum is an integer up to
+    /// 65 535 (unweighted input), else as `f32` when every sum is exactly an `f32`, else as
+    /// `f64`: the narrowest type tried first, a failed attempt stops early and is redone in
+    /// the next type (same sums, same order), so the values read back are always the `f64` sums.
+    pub fn aggregate(&self, part: &[u32], k: usize) -> Aggregate {
+        if let Some(g) = self.aggregate_as::<u16>(part, k) {
+            return Aggregate::U16(g);
+        }
+        if let Some(g) = self.aggregate_as::<f32>(part, k) {
+            return Aggregate::F32(g);
+        }
+        match self.aggregate_as::<f64>(part, k) {
+            Some(g) => Aggregate::F64(g),
+            // `f64::exact` never fails.
+            None => unreachable!("f64 holds every f64 sum"),
+        }
+    }
+
+    /// [`Self::aggregate`] with weights stored as `O`; `None` as soon as one sum does not fit.
+    fn aggregate_as<O: Weight>(&self, part: &[u32], k: usize) -> Option<LevelGraph<'static, O>> {
         let n = self.n();
         // Members of each part, in node order (counting sort).
         let mut start = vec![0usize; k + 1];
@@ -176,7 +249,9 @@ impl<W: Weight> LevelGraph<'_, W> {
             .collect();
         let total_bound: usize = bound.iter().sum();
         let mut targets = vec![0u32; total_bound];
-        let mut weights = vec![0.0f64; total_bound];
+        // Zero-allocated in the storage type (`O::exact(0.0)` always exists).
+        let zero = O::exact(0.0)?;
+        let mut weights = vec![zero; total_bound];
         let mut offsets = vec![0u64; k + 1];
         let mut node_w = vec![0.0f64; k];
         let mut size = vec![0.0f64; k];
@@ -196,7 +271,9 @@ impl<W: Weight> LevelGraph<'_, W> {
             }
         }
         let pool = ScratchPool::new();
-        let used: Vec<usize> = regions
+        // Set by the first chunk meeting a sum `O` cannot hold: the others stop at their next part.
+        let failed = AtomicBool::new(false);
+        let used: Option<Vec<usize>> = regions
             .into_par_iter()
             .map(|(lo, rt, rw, rl, rn, rs)| {
                 pool.with(
@@ -204,6 +281,9 @@ impl<W: Weight> LevelGraph<'_, W> {
                     |acc| {
                         let mut at = 0usize;
                         for (i, p) in (lo..lo + rl.len()).enumerate() {
+                            if failed.load(Ordering::Relaxed) {
+                                return None;
+                            }
                             let mut nw = 0.0;
                             let mut sz = 0.0;
                             for &v in &members[start[p]..start[p + 1]] {
@@ -221,18 +301,24 @@ impl<W: Weight> LevelGraph<'_, W> {
                             rl[i] = acc.touched.len() as u64;
                             for &q in &acc.touched {
                                 rt[at] = q;
-                                rw[at] = acc.acc[q as usize];
+                                let Some(w) = O::exact(acc.acc[q as usize]) else {
+                                    failed.store(true, Ordering::Relaxed);
+                                    acc.clear();
+                                    return None;
+                                };
+                                rw[at] = w;
                                 at += 1;
                             }
                             acc.clear();
                             rn[i] = nw;
                             rs[i] = sz;
                         }
-                        at
+                        Some(at)
                     },
                 )
             })
             .collect();
+        let used = used?;
         let mut at = 0usize;
         let mut base = 0usize;
         for (&u, &b) in used.iter().zip(&bound) {
@@ -248,13 +334,13 @@ impl<W: Weight> LevelGraph<'_, W> {
         for i in 0..k {
             offsets[i + 1] += offsets[i];
         }
-        LevelGraph {
+        Some(LevelGraph {
             offsets: Cow::Owned(offsets),
             targets: Cow::Owned(targets),
             weights: Cow::Owned(weights),
             node_w,
             size,
-        }
+        })
     }
 }
 
@@ -567,7 +653,7 @@ pub(crate) fn louvain(
         _ => 1.0,
     };
     progress.start("louvain levels", u64::from(cfg.max_levels));
-    // Level 0 works on the f32 graph, later levels on aggregated f64 graphs.
+    // Level 0 works on the f32 graph, later levels on aggregated graphs (see [`Aggregate`]).
     let (mut membership, k, moved, mut sweeps_total) = louvain_level(&g0, cfg, gp, scale, seed, 0);
     let mut levels = 1;
     progress.inc(1);
@@ -579,7 +665,9 @@ pub(crate) fn louvain(
     drop(g0);
     while levels < cfg.max_levels {
         let ln = level_graph.n();
-        let (comm, k, moved, sweeps) = louvain_level(&level_graph, cfg, gp, scale, seed, levels);
+        let (comm, k, moved, sweeps) = with_level!(&level_graph, g => {
+            louvain_level(g, cfg, gp, scale, seed, levels)
+        });
         sweeps_total += sweeps;
         levels += 1;
         progress.inc(1);
@@ -589,8 +677,77 @@ pub(crate) fn louvain(
         if !moved || k == ln {
             break;
         }
-        level_graph = level_graph.aggregate(&comm, k);
+        level_graph = with_level!(&level_graph, g => g.aggregate(&comm, k));
     }
     progress.finish();
     (membership, levels, sweeps_total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Undirected level-0 graph from `(u, v, w)` edges (both directions, rows sorted).
+    fn level0(n: usize, edges: &[(u32, u32, f32)]) -> LevelGraph<'static, f32> {
+        let mut rows: Vec<Vec<(u32, f32)>> = vec![Vec::new(); n];
+        for &(u, v, w) in edges {
+            rows[u as usize].push((v, w));
+            rows[v as usize].push((u, w));
+        }
+        let mut offsets = vec![0u64];
+        let (mut targets, mut weights) = (Vec::new(), Vec::new());
+        for r in &mut rows {
+            r.sort_by_key(|&(t, _)| t);
+            targets.extend(r.iter().map(|&(t, _)| t));
+            weights.extend(r.iter().map(|&(_, w)| w));
+            offsets.push(targets.len() as u64);
+        }
+        let node_w = rows
+            .iter()
+            .map(|r| r.iter().map(|&(_, w)| f64::from(w)).sum())
+            .collect();
+        LevelGraph {
+            offsets: Cow::Owned(offsets),
+            targets: Cow::Owned(targets),
+            weights: Cow::Owned(weights),
+            node_w,
+            size: vec![1.0; n],
+        }
+    }
+
+    /// A stored weight as the gains read it.
+    fn wide<W: Weight>(w: W) -> f64 {
+        w.into()
+    }
+
+    /// Weight of the aggregate arc 0 → 1 as the level reads it, and the storage width.
+    fn arc01(a: &Aggregate) -> (f64, usize) {
+        with_level!(a, g => {
+            let (ts, ws) = g.row(0);
+            assert_eq!(ts, &[1]);
+            (wide(ws[0]), std::mem::size_of_val(&ws[0]))
+        })
+    }
+
+    #[test]
+    fn aggregate_stores_weights_in_the_narrowest_exact_type() {
+        // Parts {0, 1} and {2}: the aggregate arc sums edges 0–2 and 1–2.
+        let part = [0u32, 0, 1];
+        let cases: [(f32, f32, usize); 4] = [
+            (1.0, 2.0, 2),           // integral, small: u16
+            (40_000.0, 40_000.0, 4), // integral above 65 535: f32
+            (0.5, 0.25, 4),          // exact binary fractions: f32
+            (0.1, 0.2, 8),           // f32(0.1) + f32(0.2) needs 26 bits: f64
+        ];
+        for (a, b, width) in cases {
+            let g = level0(3, &[(0, 2, a), (1, 2, b), (0, 1, 3.0)]);
+            let agg = g.aggregate(&part, 2);
+            let want = f64::from(a) + f64::from(b);
+            assert_eq!(arc01(&agg), (want, width), "edges {a} and {b}");
+            // The f64 aggregate holds the same sums (the reference the narrow types must match).
+            let wide = g.aggregate_as::<f64>(&part, 2).map(Aggregate::F64);
+            assert_eq!(arc01(&wide.expect("f64 always fits")).0, want);
+            assert_eq!(agg.n(), 2);
+        }
+    }
 }

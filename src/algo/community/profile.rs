@@ -200,6 +200,9 @@ fn is_brand(k: NodeKind) -> bool {
     matches!(k, NodeKind::Brand | NodeKind::Staff)
 }
 
+/// Communities with at least this many members compute their PageRank rows in parallel.
+const PAR_ROWS: usize = 16_384;
+
 /// In-community PageRank over members `mem` (local index = position), pulling over `g.inc`.
 fn local_pagerank(g: &CsrGraph, mem: &[u32], part: &[u32], local: &[u32], c: u32) -> Vec<f64> {
     let s = mem.len();
@@ -222,7 +225,11 @@ fn local_pagerank(g: &CsrGraph, mem: &[u32], part: &[u32], local: &[u32], c: u32
     for _ in 0..200 {
         let dangling: f64 = (0..s).filter(|&i| outw[i] <= 0.0).map(|i| x[i]).sum();
         let base = (1.0 - LEADER_DAMPING) / sf + LEADER_DAMPING * dangling / sf;
-        for (i, &v) in mem.iter().enumerate() {
+        // Each member's new score is its own row summed in row order, so computing rows in
+        // parallel (large communities: one giant community would otherwise run on one thread
+        // while the others idle) cannot change a bit of it.
+        let row = |i: usize| {
+            let v = mem[i];
             let mut acc = 0.0;
             for (&u, &w) in g.inc.neighbors(v).iter().zip(g.inc.weights_of(v)) {
                 if part[u as usize] == c {
@@ -232,7 +239,20 @@ fn local_pagerank(g: &CsrGraph, mem: &[u32], part: &[u32], local: &[u32], c: u32
                     }
                 }
             }
-            y[i] = base + LEADER_DAMPING * acc;
+            base + LEADER_DAMPING * acc
+        };
+        if s >= PAR_ROWS {
+            y.par_chunks_mut(PAR_ROWS / 4)
+                .enumerate()
+                .for_each(|(ch, ys)| {
+                    for (o, yi) in ys.iter_mut().enumerate() {
+                        *yi = row(ch * (PAR_ROWS / 4) + o);
+                    }
+                });
+        } else {
+            for (i, yi) in y.iter_mut().enumerate() {
+                *yi = row(i);
+            }
         }
         let diff: f64 = x.iter().zip(&y).map(|(a, b)| (a - b).abs()).sum();
         std::mem::swap(&mut x, &mut y);
