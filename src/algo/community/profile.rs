@@ -220,6 +220,26 @@ fn local_pagerank(g: &CsrGraph, mem: &[u32], part: &[u32], local: &[u32], c: u32
                 .sum()
         })
         .collect();
+    // The community's internal in-arcs in local ids, gathered once: the rounds then stream them
+    // instead of testing `part` and mapping `local` (two random reads into n-sized arrays) for
+    // every arc of every round. Arcs from members without internal out-weight add nothing and
+    // are left out. Each row keeps its arcs in row order, so the sums below are the same bits.
+    let mut row_at = Vec::with_capacity(s + 1);
+    row_at.push(0usize);
+    let mut src: Vec<u32> = Vec::new();
+    let mut wt: Vec<f32> = Vec::new();
+    for &v in mem {
+        for (&u, &w) in g.inc.neighbors(v).iter().zip(g.inc.weights_of(v)) {
+            if part[u as usize] == c {
+                let j = local[u as usize];
+                if outw[j as usize] > 0.0 {
+                    src.push(j);
+                    wt.push(w);
+                }
+            }
+        }
+        row_at.push(src.len());
+    }
     let mut x = vec![1.0 / sf; s];
     let mut y = vec![0.0; s];
     for _ in 0..200 {
@@ -229,15 +249,11 @@ fn local_pagerank(g: &CsrGraph, mem: &[u32], part: &[u32], local: &[u32], c: u32
         // parallel (large communities: one giant community would otherwise run on one thread
         // while the others idle) cannot change a bit of it.
         let row = |i: usize| {
-            let v = mem[i];
+            let r = row_at[i]..row_at[i + 1];
             let mut acc = 0.0;
-            for (&u, &w) in g.inc.neighbors(v).iter().zip(g.inc.weights_of(v)) {
-                if part[u as usize] == c {
-                    let j = local[u as usize] as usize;
-                    if outw[j] > 0.0 {
-                        acc += x[j] * f64::from(w) / outw[j];
-                    }
-                }
+            for (&j, &w) in src[r.clone()].iter().zip(&wt[r]) {
+                let j = j as usize;
+                acc += x[j] * f64::from(w) / outw[j];
             }
             base + LEADER_DAMPING * acc
         };
