@@ -29,7 +29,7 @@
 //! rows (no copy) when it has no self-loops, so the extra memory of level 0 is O(n).
 
 use super::louvain::{gamma_prime, renumber, with_level, Aggregate, LevelGraph, Weight};
-use super::moving::{accumulate, Batching, Speculator};
+use super::moving::{accumulate, Batching, Marks, Speculator, Visit};
 use super::CommunityConfig;
 use crate::algo::rng::{hash3, rng_for, Stream};
 use crate::algo::Progress;
@@ -80,19 +80,34 @@ struct FastMove<'a> {
     /// Empty communities, most recently emptied on top.
     empty: Vec<u32>,
     queue: VecDeque<u32>,
-    /// Bit 0: queued. Bits 1..: the batch in which a neighbour last moved (see `stamp`).
-    mark: Vec<u32>,
-    /// Current batch number shifted left by one (0 in the sequential loop: no stamping).
-    stamp: u32,
+    marks: Marks,
     node_w: &'a [f64],
     gp: f64,
+    /// Visits left (see `move_nodes_fast_with`).
+    budget: u64,
+    /// Some node changed community.
+    moved_any: bool,
 }
 
-impl FastMove<'_> {
+impl Visit for FastMove<'_> {
+    #[inline]
+    fn marks(&mut self) -> &mut Marks {
+        &mut self.marks
+    }
+
+    #[inline]
+    fn admit(&mut self) -> bool {
+        if self.budget == 0 {
+            return false;
+        }
+        self.budget -= 1;
+        true
+    }
+
     /// Apply the visit of `v` (its weight `own_acc` to its own community and its neighbouring
     /// communities `cand` in first-seen row order, as [`accumulate`] gives them): leave `own`,
     /// pick the best strictly positive gain (else an empty community when every option loses),
-    /// join it and queue the neighbours outside it. Returns true when `v` changed community.
+    /// join it and queue the neighbours outside it.
     #[inline]
     fn apply<W: Weight>(
         &mut self,
@@ -101,7 +116,7 @@ impl FastMove<'_> {
         v: u32,
         own_acc: f64,
         cand: &[(u32, f64)],
-    ) -> bool {
+    ) {
         let own = comm[v as usize];
         let av = self.node_w[v as usize];
         let gp = self.gp;
@@ -134,23 +149,12 @@ impl FastMove<'_> {
         sb.w += av;
         sb.size += 1;
         if best == own {
-            return false;
+            return;
         }
         comm[v as usize] = best;
-        let stamp = self.stamp;
-        for &u in g.row(v).0 {
-            let m = &mut self.mark[u as usize];
-            // Every neighbour's view of `v` changed: stamp it so that a proposal computed at
-            // the start of this batch is known stale (bits 1.., free to write in the
-            // sequential loop where the stamp is 0 and never read).
-            let queued = *m & 1;
-            *m = stamp | queued;
-            if comm[u as usize] != best && queued == 0 {
-                *m |= 1;
-                self.queue.push_back(u);
-            }
-        }
-        true
+        self.moved_any = true;
+        let queue = &mut self.queue;
+        self.marks.moved(g, comm, v, best, |u| queue.push_back(u));
     }
 }
 
@@ -175,70 +179,45 @@ pub(super) fn move_nodes_fast_with<W: Weight>(
         .collect();
     let mut order: Vec<u32> = (0..n as u32).collect();
     order.shuffle(rng);
+    // Every pop either changes nothing or strictly raises the quality, so the loop ends; the cap
+    // only guards against floating-point ties cycling.
     let mut st = FastMove {
         slot,
         empty,
         queue: order.into(),
-        mark: vec![1; n],
-        stamp: 0,
+        marks: Marks::new(n, true),
         node_w: &g.node_w,
         gp,
+        budget: 64u64 * n as u64 + 1024,
+        moved_any: false,
     };
     let mut cand: Vec<(u32, f64)> = Vec::new();
-    let mut moved_any = false;
-    // Every pop either changes nothing or strictly raises the quality, so the loop ends; the cap
-    // only guards against floating-point ties cycling.
-    let mut budget = 64u64 * n as u64 + 1024;
     if !batching.parallel {
         let mut pos = vec![u32::MAX; n];
         while let Some(v) = st.queue.pop_front() {
-            st.mark[v as usize] &= !1;
-            if budget == 0 {
+            st.marks.dequeue(v);
+            if !st.admit() {
                 break;
             }
-            budget -= 1;
             cand.clear();
             let own_acc = accumulate(g, comm, v, comm[v as usize], &mut pos, &mut cand);
-            moved_any |= st.apply(g, comm, v, own_acc, &cand);
+            st.apply(g, comm, v, own_acc, &cand);
         }
-        return (moved_any, (0, 0));
+        return (st.moved_any, (0, 0));
     }
     let mut spec = Speculator::new(n, batching);
     let mut batch: Vec<u32> = Vec::new();
-    'batches: while !st.queue.is_empty() {
+    while !st.queue.is_empty() {
         // The batch's nodes stay marked as queued until they are applied, exactly as when the
         // sequential loop pops them one by one.
         let take = spec.batch.min(st.queue.len());
         batch.clear();
         batch.extend(st.queue.drain(..take));
-        spec.propose(g, comm, &batch);
-        if st.stamp >= u32::MAX - 3 {
-            // Batch numbers wrapped: forget old stamps (keeps the queued bits).
-            st.mark.iter_mut().for_each(|m| *m &= 1);
-            st.stamp = 0;
+        if !spec.run_batch(g, comm, &batch, &mut st, &mut cand) {
+            break;
         }
-        st.stamp += 2;
-        let cur = st.stamp;
-        for (i, &v) in batch.iter().enumerate() {
-            st.mark[v as usize] &= !1;
-            if budget == 0 {
-                break 'batches;
-            }
-            budget -= 1;
-            let moved = if spec.count(st.mark[v as usize] & !1 == cur) {
-                cand.clear();
-                let own = comm[v as usize];
-                let own_acc = spec.with_pos(|pos| accumulate(g, comm, v, own, pos, &mut cand));
-                st.apply(g, comm, v, own_acc, &cand)
-            } else {
-                let (own_acc, list) = spec.get(i);
-                st.apply(g, comm, v, own_acc, list)
-            };
-            moved_any |= moved;
-        }
-        spec.end_batch();
     }
-    (moved_any, (spec.applied, spec.stale))
+    (st.moved_any, (spec.applied, spec.stale))
 }
 
 /// Refine `comm` (dense ids `0..k`) into connected sub-communities. Returns refined labels

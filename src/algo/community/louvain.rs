@@ -26,7 +26,7 @@
 //! O(m log d) per aggregation; space O(n + m) for the level graphs (an aggregate is written
 //! straight into its final arrays, see [`LevelGraph::aggregate`]).
 
-use super::moving::{accumulate, Batching, Speculator};
+use super::moving::{accumulate, Batching, Marks, Speculator, Visit};
 use super::{CommunityConfig, Objective};
 use crate::algo::rng::{rng_for, Stream};
 use crate::algo::Progress;
@@ -445,19 +445,26 @@ struct Sweep<'a> {
     w: Vec<f64>,
     /// Nodes queued for the next round.
     next: Vec<u32>,
-    /// Bit 0: queued for the next round. Bits 1..: the batch in which a neighbour last moved.
-    mark: Vec<u32>,
-    /// Current batch number shifted left by one (0 in the sequential loop).
-    stamp: u32,
+    /// Bit 0 of a mark: queued for the next round.
+    marks: Marks,
     node_w: &'a [f64],
     gp: f64,
+    /// Moves in the current round.
+    moves: u64,
+    /// Sum of the gains over staying of the current round's moves, in visit order.
+    gain_sum: f64,
 }
 
-impl Sweep<'_> {
+impl Visit for Sweep<'_> {
+    #[inline]
+    fn marks(&mut self) -> &mut Marks {
+        &mut self.marks
+    }
+
     /// Apply the visit of `v` given its weight to its own community and its neighbouring
     /// communities in first-seen row order ([`accumulate`]): move to the strictly best gain,
-    /// queue the neighbours outside the new community. Returns the gain over staying when `v`
-    /// moved.
+    /// queue the neighbours outside the new community, count the move and its gain over
+    /// staying.
     #[inline]
     fn apply<W: Weight>(
         &mut self,
@@ -466,7 +473,7 @@ impl Sweep<'_> {
         v: u32,
         own_acc: f64,
         cand: &[(u32, f64)],
-    ) -> Option<f64> {
+    ) {
         let own = comm[v as usize];
         let av = self.node_w[v as usize];
         let gp = self.gp;
@@ -483,21 +490,13 @@ impl Sweep<'_> {
         }
         self.w[best as usize] += av;
         if best == own {
-            return None;
+            return;
         }
         comm[v as usize] = best;
-        let stamp = self.stamp;
-        for &u in g.row(v).0 {
-            // Stamp every neighbour (its batch proposal is stale now), queue those outside.
-            let m = &mut self.mark[u as usize];
-            let queued = *m & 1;
-            *m = stamp | queued;
-            if comm[u as usize] != best && queued == 0 {
-                *m |= 1;
-                self.next.push(u);
-            }
-        }
-        Some(best_gain - stay)
+        self.moves += 1;
+        self.gain_sum += best_gain - stay;
+        let next = &mut self.next;
+        self.marks.moved(g, comm, v, best, |u| next.push(u));
     }
 }
 
@@ -539,10 +538,11 @@ pub(super) fn sweep_level_with<W: Weight>(
     let mut st = Sweep {
         w,
         next: Vec::new(),
-        mark: vec![0; n],
-        stamp: 0,
+        marks: Marks::new(n, false),
         node_w: &g.node_w,
         gp,
+        moves: 0,
+        gain_sum: 0.0,
     };
     let mut spec = batching.parallel.then(|| Speculator::new(n, batching));
     let mut pos = if spec.is_none() {
@@ -556,19 +556,16 @@ pub(super) fn sweep_level_with<W: Weight>(
     let mut round: Vec<u32> = order.to_vec();
     while sweeps < cfg.max_iterations && !round.is_empty() {
         sweeps += 1;
-        let mut moves = 0u64;
-        let mut gain_sum = 0.0;
+        st.moves = 0;
+        st.gain_sum = 0.0;
         match spec.as_mut() {
             None => {
                 for &v in &round {
-                    st.mark[v as usize] &= !1;
+                    st.marks.dequeue(v);
                     cand.clear();
                     let own = comm[v as usize];
                     let own_acc = accumulate(g, comm, v, own, &mut pos, &mut cand);
-                    if let Some(gn) = st.apply(g, comm, v, own_acc, &cand) {
-                        moves += 1;
-                        gain_sum += gn;
-                    }
+                    st.apply(g, comm, v, own_acc, &cand);
                 }
             }
             Some(spec) => {
@@ -576,39 +573,15 @@ pub(super) fn sweep_level_with<W: Weight>(
                 while i < round.len() {
                     let batch = &round[i..(i + spec.batch).min(round.len())];
                     i += batch.len();
-                    spec.propose(g, comm, batch);
-                    if st.stamp >= u32::MAX - 3 {
-                        st.mark.iter_mut().for_each(|m| *m &= 1);
-                        st.stamp = 0;
-                    }
-                    st.stamp += 2;
-                    let cur = st.stamp;
-                    for (j, &v) in batch.iter().enumerate() {
-                        st.mark[v as usize] &= !1;
-                        let res = if spec.count(st.mark[v as usize] & !1 == cur) {
-                            cand.clear();
-                            let own = comm[v as usize];
-                            let own_acc =
-                                spec.with_pos(|pos| accumulate(g, comm, v, own, pos, &mut cand));
-                            st.apply(g, comm, v, own_acc, &cand)
-                        } else {
-                            let (own_acc, list) = spec.get(j);
-                            st.apply(g, comm, v, own_acc, list)
-                        };
-                        if let Some(gn) = res {
-                            moves += 1;
-                            gain_sum += gn;
-                        }
-                    }
-                    spec.end_batch();
+                    spec.run_batch(g, comm, batch, &mut st, &mut cand);
                 }
             }
         }
-        if moves == 0 {
+        if st.moves == 0 {
             break;
         }
         moved_any = true;
-        if gain_sum * scale < cfg.tolerance {
+        if st.gain_sum * scale < cfg.tolerance {
             break;
         }
         std::mem::swap(&mut round, &mut st.next);

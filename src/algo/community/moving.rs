@@ -111,6 +111,85 @@ pub(crate) fn accumulate<W: Weight>(
     own_acc
 }
 
+/// Per-node queue and staleness marks of local moving.
+pub(crate) struct Marks {
+    /// Bit 0: queued. Bits 1..: the stamp of the batch in which a neighbour last moved.
+    pub mark: Vec<u32>,
+    /// Current batch's stamp (even; 0 in the sequential loop, where stamps are never read).
+    stamp: u32,
+}
+
+impl Marks {
+    /// `n` nodes, all queued or none.
+    pub fn new(n: usize, queued: bool) -> Marks {
+        Marks {
+            mark: vec![u32::from(queued); n],
+            stamp: 0,
+        }
+    }
+
+    /// `v` left the queue (it is being visited).
+    #[inline]
+    pub fn dequeue(&mut self, v: u32) {
+        self.mark[v as usize] &= !1;
+    }
+
+    /// `v` moved to community `to`: stamp every neighbour (a proposal computed at the start
+    /// of this batch is stale now) and queue, by `push` in row order, the neighbours outside
+    /// `to` that are not queued yet.
+    #[inline]
+    pub fn moved<W: Weight>(
+        &mut self,
+        g: &LevelGraph<W>,
+        comm: &[u32],
+        v: u32,
+        to: u32,
+        mut push: impl FnMut(u32),
+    ) {
+        let stamp = self.stamp;
+        for &u in g.row(v).0 {
+            let m = &mut self.mark[u as usize];
+            let queued = *m & 1;
+            *m = stamp | queued;
+            if comm[u as usize] != to && queued == 0 {
+                *m |= 1;
+                push(u);
+            }
+        }
+    }
+
+    /// Start a batch: a new stamp (forgetting old stamps when the numbers wrap).
+    fn next_stamp(&mut self) -> u32 {
+        if self.stamp >= u32::MAX - 3 {
+            self.mark.iter_mut().for_each(|m| *m &= 1);
+            self.stamp = 0;
+        }
+        self.stamp += 2;
+        self.stamp
+    }
+}
+
+/// The per-algorithm side of a batched local-moving run ([`Speculator::run_batch`]).
+pub(crate) trait Visit {
+    /// The run's marks; `apply` must report every move through [`Marks::moved`].
+    fn marks(&mut self) -> &mut Marks;
+    /// Called before each visit; false stops the run (Leiden's budget).
+    #[inline]
+    fn admit(&mut self) -> bool {
+        true
+    }
+    /// Visit `v` given its weight to its own community and its neighbouring communities in
+    /// first-seen row order (as [`accumulate`] gives them).
+    fn apply<W: Weight>(
+        &mut self,
+        g: &LevelGraph<W>,
+        comm: &mut [u32],
+        v: u32,
+        own_acc: f64,
+        cand: &[(u32, f64)],
+    );
+}
+
 /// Proposals of one chunk of a batch.
 #[derive(Default)]
 struct ChunkOut {
@@ -207,6 +286,42 @@ impl Speculator {
             self.batch_stale += 1;
         }
         stale
+    }
+
+    /// Run one batch: compute the proposals of `batch` in parallel, then visit its nodes in
+    /// order exactly as the sequential loop would (see the module doc): clear the node's queued
+    /// bit, ask [`Visit::admit`] (false stops the run: returns false), reuse the proposal when
+    /// no neighbour moved earlier in the batch, else recompute it against the current `comm`,
+    /// and hand it to [`Visit::apply`]. `cand` is scratch for recomputed lists.
+    pub fn run_batch<W: Weight, V: Visit>(
+        &mut self,
+        g: &LevelGraph<W>,
+        comm: &mut [u32],
+        batch: &[u32],
+        st: &mut V,
+        cand: &mut Vec<(u32, f64)>,
+    ) -> bool {
+        self.propose(g, comm, batch);
+        let cur = st.marks().next_stamp();
+        for (i, &v) in batch.iter().enumerate() {
+            let marks = st.marks();
+            marks.dequeue(v);
+            let stale = marks.mark[v as usize] == cur;
+            if !st.admit() {
+                return false;
+            }
+            if self.count(stale) {
+                cand.clear();
+                let own = comm[v as usize];
+                let own_acc = self.with_pos(|pos| accumulate(g, comm, v, own, pos, cand));
+                st.apply(g, comm, v, own_acc, cand);
+            } else {
+                let (own_acc, list) = self.get(i);
+                st.apply(g, comm, v, own_acc, list);
+            }
+        }
+        self.end_batch();
+        true
     }
 
     /// Close the batch: clear the bitset and adapt the batch size (deterministically).
