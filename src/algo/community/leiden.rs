@@ -29,7 +29,9 @@
 //! rows (no copy) when it has no self-loops, so the extra memory of level 0 is O(n).
 
 use super::louvain::{gamma_prime, renumber, with_level, Aggregate, LevelGraph, Weight};
-use super::moving::{accumulate, Batching, Marks, Speculator, Visit};
+use super::moving::{
+    accumulate, load, store, to_atomic, write_back, Batching, Comm, Marks, Speculator, Visit,
+};
 use super::CommunityConfig;
 use crate::algo::rng::{hash3, rng_for, Stream};
 use crate::algo::Progress;
@@ -112,12 +114,12 @@ impl Visit for FastMove<'_> {
     fn apply<W: Weight>(
         &mut self,
         g: &LevelGraph<W>,
-        comm: &mut [u32],
+        comm: &Comm,
         v: u32,
         own_acc: f64,
         cand: &[(u32, f64)],
     ) {
-        let own = comm[v as usize];
+        let own = load(comm, v);
         let av = self.node_w[v as usize];
         let gp = self.gp;
         let so = &mut self.slot[own as usize];
@@ -151,7 +153,7 @@ impl Visit for FastMove<'_> {
         if best == own {
             return;
         }
-        comm[v as usize] = best;
+        store(comm, v, best);
         self.moved_any = true;
         let queue = &mut self.queue;
         self.marks.moved(g, comm, v, best, |u| queue.push_back(u));
@@ -191,8 +193,18 @@ pub(super) fn move_nodes_fast_with<W: Weight>(
         budget: 64u64 * n as u64 + 1024,
         moved_any: false,
     };
-    let mut cand: Vec<(u32, f64)> = Vec::new();
-    if !batching.parallel {
+    let comm_a = to_atomic(comm);
+    let stats = if batching.parallel {
+        let mut spec = Speculator::new(n, batching);
+        // FIFO: the front of the queue is already the sequential visit order (pushes go to
+        // the back), so a batch may be drained before the previous one is applied.
+        spec.run(g, &comm_a, &mut st, |st, b, out| {
+            let take = b.min(st.queue.len());
+            out.extend(st.queue.drain(..take));
+        });
+        (spec.applied, spec.stale)
+    } else {
+        let mut cand: Vec<(u32, f64)> = Vec::new();
         let mut pos = vec![u32::MAX; n];
         while let Some(v) = st.queue.pop_front() {
             st.marks.dequeue(v);
@@ -200,24 +212,13 @@ pub(super) fn move_nodes_fast_with<W: Weight>(
                 break;
             }
             cand.clear();
-            let own_acc = accumulate(g, comm, v, comm[v as usize], &mut pos, &mut cand);
-            st.apply(g, comm, v, own_acc, &cand);
+            let own_acc = accumulate(g, &comm_a, v, load(&comm_a, v), &mut pos, &mut cand);
+            st.apply(g, &comm_a, v, own_acc, &cand);
         }
-        return (st.moved_any, (0, 0));
-    }
-    let mut spec = Speculator::new(n, batching);
-    let mut batch: Vec<u32> = Vec::new();
-    while !st.queue.is_empty() {
-        // The batch's nodes stay marked as queued until they are applied, exactly as when the
-        // sequential loop pops them one by one.
-        let take = spec.batch.min(st.queue.len());
-        batch.clear();
-        batch.extend(st.queue.drain(..take));
-        if !spec.run_batch(g, comm, &batch, &mut st, &mut cand) {
-            break;
-        }
-    }
-    (st.moved_any, (spec.applied, spec.stale))
+        (0, 0)
+    };
+    write_back(comm_a, comm);
+    (st.moved_any, stats)
 }
 
 /// Refine `comm` (dense ids `0..k`) into connected sub-communities. Returns refined labels

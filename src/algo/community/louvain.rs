@@ -26,7 +26,9 @@
 //! O(m log d) per aggregation; space O(n + m) for the level graphs (an aggregate is written
 //! straight into its final arrays, see [`LevelGraph::aggregate`]).
 
-use super::moving::{accumulate, Batching, Marks, Speculator, Visit};
+use super::moving::{
+    accumulate, load, store, to_atomic, write_back, Batching, Comm, Marks, Speculator, Visit,
+};
 use super::{CommunityConfig, Objective};
 use crate::algo::rng::{rng_for, Stream};
 use crate::algo::Progress;
@@ -469,12 +471,12 @@ impl Visit for Sweep<'_> {
     fn apply<W: Weight>(
         &mut self,
         g: &LevelGraph<W>,
-        comm: &mut [u32],
+        comm: &Comm,
         v: u32,
         own_acc: f64,
         cand: &[(u32, f64)],
     ) {
-        let own = comm[v as usize];
+        let own = load(comm, v);
         let av = self.node_w[v as usize];
         let gp = self.gp;
         self.w[own as usize] -= av;
@@ -492,7 +494,7 @@ impl Visit for Sweep<'_> {
         if best == own {
             return;
         }
-        comm[v as usize] = best;
+        store(comm, v, best);
         self.moves += 1;
         self.gain_sum += best_gain - stay;
         let next = &mut self.next;
@@ -550,6 +552,8 @@ pub(super) fn sweep_level_with<W: Weight>(
     } else {
         Vec::new()
     };
+    let owned = to_atomic(comm);
+    let comm_a = &owned[..];
     let mut cand: Vec<(u32, f64)> = Vec::new();
     let mut moved_any = false;
     let mut sweeps = 0;
@@ -563,18 +567,19 @@ pub(super) fn sweep_level_with<W: Weight>(
                 for &v in &round {
                     st.marks.dequeue(v);
                     cand.clear();
-                    let own = comm[v as usize];
-                    let own_acc = accumulate(g, comm, v, own, &mut pos, &mut cand);
-                    st.apply(g, comm, v, own_acc, &cand);
+                    let own = load(comm_a, v);
+                    let own_acc = accumulate(g, comm_a, v, own, &mut pos, &mut cand);
+                    st.apply(g, comm_a, v, own_acc, &cand);
                 }
             }
             Some(spec) => {
+                // The round is fixed before it starts: any prefix may be handed out early.
                 let mut i = 0;
-                while i < round.len() {
-                    let batch = &round[i..(i + spec.batch).min(round.len())];
-                    i += batch.len();
-                    spec.run_batch(g, comm, batch, &mut st, &mut cand);
-                }
+                spec.run(g, comm_a, &mut st, |_, b, out| {
+                    let take = b.min(round.len() - i);
+                    out.extend_from_slice(&round[i..i + take]);
+                    i += take;
+                });
             }
         }
         if st.moves == 0 {
@@ -587,6 +592,7 @@ pub(super) fn sweep_level_with<W: Weight>(
         std::mem::swap(&mut round, &mut st.next);
         st.next.clear();
     }
+    write_back(owned, comm);
     (moved_any, sweeps)
 }
 
