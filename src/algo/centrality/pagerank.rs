@@ -12,8 +12,12 @@
 //! default). Dangling mass therefore goes to the personalization vector, exactly as
 //! `networkx.pagerank` does when `dangling=None`. Self-loops are ordinary arcs (NetworkX keeps them).
 //! Start vector: uniform `1/n`. Convergence: stop after the first iteration whose L1 change
-//! `Σ|x' − x|` is below `n · tolerance` (NetworkX's test); the returned vector is divided by its sum
-//! (as NetworkX does). When `max_iterations` is reached first, the last iterate is returned with
+//! `Σ|x' − x|` is below `min(n · tolerance, MAX_L1_TARGET)` ([`l1_target`]): NetworkX's test,
+//! capped at an L1 change of 1e-4. Without the cap, NetworkX's default (`tol` = 1e-6) stops a
+//! 656k-node graph once the L1 change is below 0.66, i.e. after 2 iterations, when the ranking is
+//! still little more than in-degree; with it every graph iterates until the scores change by at
+//! most 1e-4 in total (graphs up to 100 nodes keep NetworkX's exact rule). The returned vector is
+//! divided by its sum (as NetworkX does). When `max_iterations` is reached first, the last iterate is returned with
 //! `converged = false` (NetworkX raises instead).
 //!
 //! Complexity: O(iterations · (n + m)) time; memory: 4 `f64` vectors of length n (current and
@@ -41,8 +45,18 @@ use serde::Serialize;
 
 /// Default damping factor (probability of following an arc).
 pub const DEFAULT_DAMPING: f64 = 0.85;
-/// Default per-node tolerance (NetworkX's `tol`): stop when the L1 change is below `n · tol`.
+/// Default per-node tolerance (NetworkX's `tol`): stop when the L1 change is below `n · tol`
+/// (at most [`MAX_L1_TARGET`]).
 pub const DEFAULT_TOLERANCE: f64 = 1e-6;
+/// Cap on the L1 stopping target `n · tol`: the scores sum to 1, so a larger target can stop a
+/// big graph after one or two iterations (see the module docs).
+pub const MAX_L1_TARGET: f64 = 1e-4;
+
+/// The L1 change below which an iteration counts as converged: `min(n · tol, MAX_L1_TARGET)`.
+#[must_use]
+pub fn l1_target(n: usize, tolerance: f64) -> f64 {
+    (n as f64 * tolerance).min(MAX_L1_TARGET)
+}
 /// Default iteration cap (NetworkX's `max_iter`).
 pub const DEFAULT_MAX_ITERATIONS: usize = 100;
 
@@ -52,7 +66,8 @@ pub struct PageRankConfig {
     /// PageRank damping factor (probability of following an arc rather than restarting).
     #[arg(id = "pr_damping", long = "damping", default_value_t = DEFAULT_DAMPING, value_name = "D", help_heading = "PageRank")]
     pub damping: f64,
-    /// PageRank tolerance per node: stop when the L1 change of an iteration is below n·TOL (NetworkX's rule).
+    /// PageRank tolerance per node: stop when the L1 change of an iteration is below n·TOL
+    /// (NetworkX's rule), capped at 1e-4 so that large graphs converge too.
     #[arg(id = "pr_tol", long = "pr-tol", default_value_t = DEFAULT_TOLERANCE, value_name = "TOL", help_heading = "PageRank")]
     pub tolerance: f64,
     /// PageRank iteration cap (the result is flagged `converged: false` when it is reached).
@@ -71,7 +86,7 @@ pub struct PageRankConfig {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PrPrecision {
-    /// `fast` when n ≥ [`FAST_MIN_NODES`] and the L1 target `n · tol` ≥ [`FAST_MIN_L1`], else `exact`.
+    /// `fast` when n ≥ [`FAST_MIN_NODES`] and the L1 target ([`l1_target`]) ≥ [`FAST_MIN_L1`], else `exact`.
     #[default]
     Auto,
     /// f64 scores and contributions, nodes in NodeId order (matches NetworkX to ~1e-12).
@@ -83,7 +98,7 @@ pub enum PrPrecision {
 /// Smallest graph on which `auto` picks the fast kernel: below it the score vectors fit in cache
 /// and relabelling does not pay for itself.
 pub const FAST_MIN_NODES: usize = 100_000;
-/// Smallest L1 stopping target (`n · tol`) for which `auto` picks the fast kernel: f32
+/// Smallest L1 stopping target ([`l1_target`]) for which `auto` picks the fast kernel: f32
 /// contributions carry a relative rounding error of ~6e-8, so the L1 change of the f32 iteration
 /// cannot be driven far below ~1e-7; tighter targets use the exact kernel.
 pub const FAST_MIN_L1: f64 = 1e-6;
@@ -130,7 +145,7 @@ pub struct PageRankResult {
     pub iterations: usize,
     /// L1 change of the last iteration.
     pub residual: f64,
-    /// True when the L1 change fell below `n · tolerance`.
+    /// True when the L1 change fell below [`l1_target`].
     pub converged: bool,
 }
 
@@ -183,7 +198,7 @@ pub fn pagerank_with_progress(
     let fast = match cfg.precision {
         PrPrecision::Exact => false,
         PrPrecision::Fast => true,
-        PrPrecision::Auto => n >= FAST_MIN_NODES && n as f64 * cfg.tolerance >= FAST_MIN_L1,
+        PrPrecision::Auto => n >= FAST_MIN_NODES && l1_target(n, cfg.tolerance) >= FAST_MIN_L1,
     };
     if fast {
         // A uniform restart is passed as `None` so the kernel uses a constant.
@@ -196,7 +211,7 @@ pub fn pagerank_with_progress(
     let mut dangling: f64 = sum_dangling(&x, &inv);
     let mut x_next = vec![0.0f64; n];
     let mut contrib_next = vec![0.0f64; n];
-    let threshold = n as f64 * cfg.tolerance;
+    let threshold = l1_target(n, cfg.tolerance);
     let mut residual = f64::INFINITY;
     let mut iterations = 0;
     let mut converged = false;
@@ -282,7 +297,7 @@ fn pagerank_fast(
     let mut x_next = vec![0.0f64; n];
     let mut contrib_next = vec![0.0f32; n];
     let mut partials = vec![(0.0f64, 0.0f64); r.bounds.len() - 1];
-    let threshold = n as f64 * cfg.tolerance;
+    let threshold = l1_target(n, cfg.tolerance);
     let mut residual = f64::INFINITY;
     let mut iterations = 0;
     let mut converged = false;
@@ -436,6 +451,69 @@ mod tests {
         let r = pagerank(&g, &cfg, Some(&[1.0, 0.0])).expect("test");
         // x0 = 0.15 + 0.85·x1, x1 = 0.85·x0  ⇒  x0 = 1/1.85.
         assert!((r.scores[0] - 1.0 / 1.85).abs() < 1e-12, "{:?}", r.scores);
+    }
+
+    #[test]
+    fn l1_target_is_networkx_rule_capped() {
+        assert_eq!(l1_target(34, 1e-6), 34.0 * 1e-6);
+        assert_eq!(l1_target(100, 1e-6), 100.0 * 1e-6);
+        assert_eq!(l1_target(656_211, 1e-6), MAX_L1_TARGET);
+        assert_eq!(l1_target(10, 1e-3), MAX_L1_TARGET);
+    }
+
+    /// On a large graph NetworkX's target `n · tol` (0.15 here) is met after a couple of
+    /// iterations; the capped target makes the default run converge to within ~1e-3 (L1) of
+    /// the fixed point.
+    #[test]
+    fn default_converges_on_large_graphs() {
+        let n: u32 = 150_000;
+        let mut arcs = Vec::new();
+        for v in 1..n {
+            // Each node points to up to 3 earlier nodes, skewed towards small ids (hubs).
+            for k in 1..=3u64 {
+                let h = (u64::from(v) * 2_654_435_761 + k * 40_503) % u64::from(v);
+                let t = (h * h / u64::from(v)) as u32;
+                arcs.push((v, t, 1.0f32));
+            }
+        }
+        let g = CsrGraph::from_arcs(n as usize, &arcs, false);
+        let r = pagerank(&g, &PageRankConfig::default(), None).expect("test");
+        assert!(r.converged);
+        assert!(r.residual < MAX_L1_TARGET, "{}", r.residual);
+        assert!(r.iterations > 10, "{} iterations", r.iterations);
+        let tight = PageRankConfig {
+            tolerance: 1e-15,
+            max_iterations: 1000,
+            precision: PrPrecision::Exact,
+            ..Default::default()
+        };
+        let t = pagerank(&g, &tight, None).expect("test");
+        let l1: f64 = r
+            .scores
+            .iter()
+            .zip(&t.scores)
+            .map(|(a, b)| (a - b).abs())
+            .sum();
+        assert!(l1 < 1e-3, "L1 distance to the fixed point {l1}");
+        // NetworkX's uncapped rule stops at the first iteration whose change is below n · tol.
+        let loose = (1..=r.iterations)
+            .map(|k| {
+                let cfg = PageRankConfig {
+                    max_iterations: k,
+                    ..Default::default()
+                };
+                pagerank(&g, &cfg, None).expect("test")
+            })
+            .find(|l| l.residual < n as f64 * DEFAULT_TOLERANCE)
+            .expect("the uncapped rule stops earlier");
+        assert!(loose.iterations < r.iterations);
+        let l1_loose: f64 = loose
+            .scores
+            .iter()
+            .zip(&t.scores)
+            .map(|(a, b)| (a - b).abs())
+            .sum();
+        assert!(l1_loose > 10.0 * l1, "{l1_loose} vs {l1}");
     }
 
     #[test]

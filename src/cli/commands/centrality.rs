@@ -22,7 +22,7 @@ use std::time::Instant;
 const AFTER_HELP: &str = "\
 Conventions: an arc source → target means SOURCE acted on TARGET; PageRank, LeaderRank and HITS
 authorities reward targets. PageRank sends dangling mass to the restart vector (NetworkX's rule) and
-stops when the L1 change is below n·--pr-tol. HITS vectors each sum to 1. Betweenness follows
+stops when the L1 change is below n·--pr-tol, capped at 1e-4. HITS vectors each sum to 1. Betweenness follows
 networkx.betweenness_centrality (directed for directed input, endpoints excluded). k-core runs on the
 undirected view without self-loops. Ties are broken by node id; output is identical for any --threads.
 
