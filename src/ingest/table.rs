@@ -128,38 +128,58 @@ impl<'a> Row<'a> {
     /// Columns that are not wanted, as (name, value), empty values skipped, in header order
     /// (JSONL: key order).
     pub fn extras(&self) -> Vec<(&'a str, &'a str)> {
+        let mut out = Vec::new();
+        self.each_extra(|k, v| out.push((k, v)));
+        out
+    }
+
+    /// [`Row::extras`] one by one, without collecting them (no allocation per row).
+    pub fn each_extra(&self, mut f: impl FnMut(&'a str, &'a str)) {
         match &self.inner {
-            RowInner::Rec { rec, map, header } => header
-                .iter()
-                .enumerate()
-                .filter(|(c, _)| !map.contains(&Some(*c)))
-                .filter_map(|(c, name)| {
-                    let v = std::str::from_utf8(rec.get(c)?).ok()?.trim();
-                    (!v.is_empty()).then_some((name.as_str(), v))
-                })
-                .collect(),
+            RowInner::Rec { rec, map, header } => {
+                for (c, name) in header.iter().enumerate() {
+                    if map.contains(&Some(c)) {
+                        continue;
+                    }
+                    let Some(v) = rec.get(c).and_then(|b| std::str::from_utf8(b).ok()) else {
+                        continue;
+                    };
+                    let v = v.trim();
+                    if !v.is_empty() {
+                        f(name.as_str(), v);
+                    }
+                }
+            }
             RowInner::Line {
                 bytes,
                 fields,
                 map,
                 header,
                 ..
-            } => header
-                .iter()
-                .enumerate()
-                .filter(|(c, _)| !map.contains(&Some(*c)))
-                .filter_map(|(c, name)| {
-                    let v = std::str::from_utf8(line_field(bytes, fields, c)?)
-                        .ok()?
-                        .trim();
-                    (!v.is_empty()).then_some((name.as_str(), v))
-                })
-                .collect(),
-            RowInner::Json { extras, .. } => extras
-                .iter()
-                .filter(|(_, v)| !v.trim().is_empty())
-                .map(|(k, v)| (k.as_str(), v.trim()))
-                .collect(),
+            } => {
+                for (c, name) in header.iter().enumerate() {
+                    if map.contains(&Some(c)) {
+                        continue;
+                    }
+                    let Some(v) =
+                        line_field(bytes, fields, c).and_then(|b| std::str::from_utf8(b).ok())
+                    else {
+                        continue;
+                    };
+                    let v = v.trim();
+                    if !v.is_empty() {
+                        f(name.as_str(), v);
+                    }
+                }
+            }
+            RowInner::Json { extras, .. } => {
+                for (k, v) in extras.iter() {
+                    let v = v.trim();
+                    if !v.is_empty() {
+                        f(k.as_str(), v);
+                    }
+                }
+            }
         }
     }
 
@@ -573,7 +593,7 @@ pub fn read_table_par<S: Send>(
     required: &[usize],
     new_state: impl Fn() -> S + Sync,
     row_fn: impl Fn(&mut S, &Row<'_>) -> std::result::Result<(), RecordError> + Sync,
-    merge: impl FnMut(S, Vec<RecordError>),
+    merge: impl FnMut(S, Vec<RecordError>) + Send,
 ) -> Result<TableCounts> {
     read_table_par_sized(
         path, wanted, required, PAR_BLOCK, PAR_BATCH, new_state, row_fn, merge,
@@ -594,7 +614,7 @@ pub fn read_table_par_sized<S: Send>(
     batch: usize,
     new_state: impl Fn() -> S + Sync,
     row_fn: impl Fn(&mut S, &Row<'_>) -> std::result::Result<(), RecordError> + Sync,
-    merge: impl FnMut(S, Vec<RecordError>),
+    merge: impl FnMut(S, Vec<RecordError>) + Send,
 ) -> Result<TableCounts> {
     read_table_par_fin(
         path,
@@ -617,7 +637,7 @@ pub fn read_table_par_sized<S: Send>(
 /// # Errors
 /// As [`read_table`].
 #[allow(clippy::too_many_arguments)]
-pub fn read_table_par_fin<S: Send>(
+pub fn read_table_par_fin<S: Send, M: FnMut(S, Vec<RecordError>) + Send>(
     path: &Path,
     wanted: &[&[&str]],
     required: &[usize],
@@ -626,7 +646,7 @@ pub fn read_table_par_fin<S: Send>(
     new_state: impl Fn() -> S + Sync,
     row_fn: impl Fn(&mut S, &Row<'_>) -> std::result::Result<(), RecordError> + Sync,
     finish: impl Fn(&mut S, &mut Vec<RecordError>) + Sync,
-    mut merge: impl FnMut(S, Vec<RecordError>),
+    mut merge: M,
 ) -> Result<TableCounts> {
     let file = path.display().to_string();
     let format = Format::from_path(path).unwrap_or(Format::Csv);
@@ -700,6 +720,15 @@ pub fn read_table_par_fin<S: Send>(
         let mut counts = TableCounts::default();
         // Lines consumed before the current batch (the header is line 1).
         let mut line0 = 1u64;
+        // Parsed blocks of the previous batch, merged (in order, on one thread) while the
+        // next batch is parsed: the merge of a big table (node creation, handle tables) was
+        // sequential work that left the other core idle.
+        let mut pending: Vec<BlockOut<S>> = Vec::new();
+        let merge_all = |pending: &mut Vec<BlockOut<S>>, merge: &mut M| {
+            for o in pending.drain(..) {
+                merge(o.state, o.rejects);
+            }
+        };
         while let Ok(buf) = rx.recv() {
             let buf = buf.map_err(|e| Error::io("reading", path, e))?;
             let blocks = split_blocks(&buf, block);
@@ -713,24 +742,33 @@ pub fn read_table_par_fin<S: Send>(
                 starts.push(l + 1);
                 l += n;
             }
-            let outs: Vec<Option<BlockOut<S>>> = blocks
-                .par_iter()
-                .zip(starts.par_iter())
-                .map(|(&(a, b), &start)| {
-                    let mut o = parse_block(&ctx, &buf[a..b], start, &new_state, &row_fn)?;
-                    finish(&mut o.state, &mut o.rejects);
-                    Some(o)
-                })
-                .collect();
+            let parse = || -> Vec<Option<BlockOut<S>>> {
+                blocks
+                    .par_iter()
+                    .zip(starts.par_iter())
+                    .map(|(&(a, b), &start)| {
+                        let mut o = parse_block(&ctx, &buf[a..b], start, &new_state, &row_fn)?;
+                        finish(&mut o.state, &mut o.rejects);
+                        Some(o)
+                    })
+                    .collect()
+            };
+            let outs = if pending.is_empty() {
+                parse()
+            } else {
+                rayon::join(parse, || merge_all(&mut pending, &mut merge)).0
+            };
             for (i, out) in outs.into_iter().enumerate() {
                 match out {
                     Some(o) => {
                         counts.rows += o.rows;
                         counts.rejected += o.rejected;
-                        merge(o.state, o.rejects);
+                        pending.push(o);
                         line0 += newlines[i];
                     }
                     None => {
+                        // Everything before this block first, in order.
+                        merge_all(&mut pending, &mut merge);
                         // From this block on, the csv reader (same line numbering).
                         let rest = ChannelReader {
                             cur: buf[blocks[i].0..].to_vec(),
@@ -771,6 +809,7 @@ pub fn read_table_par_fin<S: Send>(
             // The reader may have finished (then the buffer is simply dropped).
             let _ = spent_tx.send(buf);
         }
+        merge_all(&mut pending, &mut merge);
         Ok(counts)
     })
 }
