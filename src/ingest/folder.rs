@@ -481,49 +481,75 @@ impl<'o> Loader<'o> {
         bare.reserve(expect);
         // Node handles are pushed after the read (`g` is shared with the parallel pass).
         let mut node_handles: Vec<(u32, String)> = Vec::with_capacity(expect);
-        let c = read_table_par(
+        let c = read_table_par_fin(
             path,
             &IDENTITY_COLUMNS,
             &[0, 1, 2],
-            Vec::<IdentRec>::new,
-            |st: &mut Vec<IdentRec>, row| {
+            PAR_BLOCK,
+            PAR_BATCH,
+            IdentBlock::default,
+            |st: &mut IdentBlock, row| {
                 let cid = need(row, 0, "customer id")?;
                 let platform = need(row, 1, "platform")?;
                 let handle = need(row, 2, "handle")?;
-                let v = match g.index_of(cid) {
-                    Some(v) if g.kind(v) == NodeKind::Customer => v,
-                    Some(_) => {
-                        return Err(row.reject(
-                            Some(0),
-                            format!(
-                            "identity of a brand/staff account (got {cid:?}, expected a customer id)"
-                        ),
-                        ))
-                    }
-                    None => {
-                        return Err(row.reject(
-                            Some(0),
-                            format!(
-                                "unknown id (got {cid:?}, expected a customer id from customers.*)"
-                            ),
-                        ))
-                    }
-                };
+                // The customer id is resolved in `finish`, a batch at a time.
+                let at = st.ids.len() as u32;
+                st.ids.push_str(cid);
                 let key = handle_key(platform, handle);
                 // `handle` is trimmed, so the key ends with the bare handle.
                 let h = handle.trim_start_matches('@');
-                st.push(IdentRec {
+                st.recs.push(IdentRec {
                     line: row.line,
+                    col0: row.col(0),
                     col2: row.col(2),
-                    v,
+                    cid_at: (at, st.ids.len() as u32),
+                    v: None,
                     bare_at: key.len() - h.len(),
-                    // The id as written, when the node's own id differs (an alias).
-                    cid: (g.id(v) != cid).then(|| cid.to_string()),
+                    cid: None,
                     key,
                 });
                 Ok(())
             },
-            |mut st, rej| {
+            |st: &mut IdentBlock, rej: &mut Vec<RecordError>| {
+                // Customer ids of 64 rows: id-map slots computed, then loaded in a tight loop
+                // (overlapping cache misses, as for the interactions), then resolved in order.
+                // Rejects go to the end of the block's list; they are put back in line order
+                // after the read (one per row).
+                let IdentBlock { recs, ids } = st;
+                let mut idx = Vec::with_capacity(64);
+                for chunk in recs.chunks_mut(64) {
+                    idx.clear();
+                    for r in chunk.iter() {
+                        idx.extend(g.id_slot(&ids[r.cid_at.0 as usize..r.cid_at.1 as usize]));
+                    }
+                    std::hint::black_box(g.touch_id_slots(&idx));
+                    for r in chunk.iter_mut() {
+                        let cid = &ids[r.cid_at.0 as usize..r.cid_at.1 as usize];
+                        let reject = |message: String| RecordError {
+                            file: file.clone(),
+                            line: r.line,
+                            column: r.col0,
+                            message,
+                        };
+                        match g.index_of(cid) {
+                            Some(v) if g.kind(v) == NodeKind::Customer => {
+                                r.v = Some(v);
+                                // The id as written, when the node's own id differs (an alias).
+                                r.cid = (g.id(v) != cid).then(|| cid.to_string());
+                            }
+                            Some(_) => rej.push(reject(format!(
+                                "identity of a brand/staff account (got {cid:?}, expected a customer id)"
+                            ))),
+                            None => rej.push(reject(format!(
+                                "unknown id (got {cid:?}, expected a customer id from customers.*)"
+                            ))),
+                        }
+                    }
+                }
+                recs.retain(|r| r.v.is_some());
+            },
+            |st, rej| {
+                let mut st = st.recs;
                 rejects.extend(rej);
                 // Touch the tables' slots of a batch first (overlapping cache misses).
                 // Indices first, then a tight loop of loads (see the interactions).
@@ -538,7 +564,7 @@ impl<'o> Loader<'o> {
                     let warm = handles.touch_slots(&h_idx) ^ bare.touch_slots(&b_idx);
                     std::hint::black_box(warm);
                     for r in chunk {
-                        let v = r.v;
+                        let Some(v) = r.v else { continue };
                         match handles.get(&r.key) {
                             Some(w) if w == v => continue,
                             Some(w) => {
@@ -1143,15 +1169,27 @@ struct TxRead {
 /// One parsed identities row waiting for the in-order merge (closed id space).
 struct IdentRec {
     line: u64,
+    /// 1-based column of the customer id (for an unknown-id reject).
+    col0: u64,
     /// 1-based column of the handle (for a taken-handle reject).
     col2: u64,
-    /// The customer's node.
-    v: u32,
+    /// The customer id as written: `IdentBlock::ids[cid_at.0..cid_at.1]`.
+    cid_at: (u32, u32),
+    /// The customer's node (set by the block's `finish`; rows left without one are rejected).
+    v: Option<u32>,
     /// `platform:handle` key; `key[bare_at..]` is the handle without its `@`.
     key: String,
     bare_at: usize,
     /// The customer id as written, only when it is not the node's id.
     cid: Option<String>,
+}
+
+/// One block of parsed identity rows.
+#[derive(Default)]
+struct IdentBlock {
+    recs: Vec<IdentRec>,
+    /// The rows' customer ids, concatenated.
+    ids: String,
 }
 
 /// What one parallel block of interaction rows brings to the merge.
