@@ -566,8 +566,11 @@ fn shorten(s: &str) -> String {
 
 /// Default bytes per parallel parse block.
 pub const PAR_BLOCK: usize = 1 << 20;
-/// Default bytes per batch handed from the reader thread (a multiple of blocks).
-pub const PAR_BATCH: usize = 16 << 20;
+/// Default bytes per batch handed from the reader thread (a multiple of blocks). Small enough
+/// that the merge of one batch, which overlaps the parse of the next, leaves little unoverlapped
+/// work at the end of a file, and that the recycled batch buffers stay few and warm (16 MiB
+/// batches measured ~9 % more page faults and a higher peak on the 10M folder).
+pub const PAR_BATCH: usize = 4 << 20;
 /// Rows per state flush on the sequential fallback path (bounds its buffers).
 const SEQ_FLUSH: u64 = 1 << 18;
 
@@ -577,7 +580,8 @@ const SEQ_FLUSH: u64 = 1 << 18;
 /// line starts; each block gets its own state from `new_state`, runs `row_fn` on its rows in
 /// order, and `merge` receives the states in file order together with the block's rejects
 /// (reader rejects and `row_fn` errors, in line order). A reader thread reads (and gunzips) the
-/// next batch while the current one is parsed.
+/// next batch while the current one is parsed, and the blocks of one batch are merged (on one
+/// thread, in order) while the next batch is parsed, so `merge` must be `Send`.
 ///
 /// The block parser handles the plain layout only: a line that holds a `"` (CSV), a `\r`, or
 /// an empty line sends that block and everything after it to the sequential `csv` reader (a
@@ -713,7 +717,7 @@ pub fn read_table_par_fin<S: Send, M: FnMut(S, Vec<RecordError>) + Send>(
     let block = block.max(1);
     std::thread::scope(|sc| -> Result<TableCounts> {
         let (tx, rx) = sync_channel::<std::io::Result<Vec<u8>>>(1);
-        // Parsed batches go back to the reader thread to be filled again: a fresh 16 MiB
+        // Parsed batches go back to the reader thread to be filled again: a fresh batch
         // buffer per batch cost a page fault and a zeroed page every 4 KiB.
         let (spent_tx, spent_rx) = channel::<Vec<u8>>();
         sc.spawn(move || read_batches(r, batch, &tx, &spent_rx));
