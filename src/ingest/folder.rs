@@ -803,21 +803,16 @@ impl<'o> Loader<'o> {
         debug_assert!(rejected >= c.rejected);
         let RowSink {
             rows,
-            mut hashes,
+            hashes,
             outside,
             plats,
             ..
         } = acc;
+        let hashes_len = hashes.len();
         let platforms = plats.names;
         self.report.outside_window += outside;
-        hashes.par_sort_unstable();
-        let distinct = hashes
-            .iter()
-            .enumerate()
-            .filter(|&(i, h)| i == 0 || hashes[i - 1] != *h)
-            .count();
-        self.report.duplicates += (hashes.len() - distinct) as u64;
-        drop(hashes);
+        let distinct = count_distinct(hashes);
+        self.report.duplicates += (hashes_len - distinct) as u64;
         // Platform bits in order of first appearance among accepted rows (as row-by-row).
         let mut bits: Vec<Option<u64>> = vec![None; platforms.len()];
         let mut per_platform = vec![0u64; platforms.len()];
@@ -962,6 +957,57 @@ impl<'o> Loader<'o> {
             customer_numeric: numeric,
         }
     }
+}
+
+/// Number of distinct values among `hashes` (row hashes: about uniform 64-bit values).
+///
+/// Equal values share their top bits, so the values are scattered into 2^12 buckets by
+/// their top 12 bits (one counting pass, one scatter pass) and each bucket (a few thousand
+/// values: cache-resident) is sorted and counted on its own, in parallel. A parallel sort
+/// of the whole 10M-row vector spent its upper levels moving 80 MB through DRAM.
+/// Same count as sorting everything; O(n) extra memory (the scattered copy), the input is
+/// freed before the buckets are sorted.
+fn count_distinct(hashes: Vec<u64>) -> usize {
+    const BITS: u32 = 12;
+    if hashes.len() < 1 << 16 {
+        let mut h = hashes;
+        h.sort_unstable();
+        h.dedup();
+        return h.len();
+    }
+    let bucket = |h: u64| (h >> (64 - BITS)) as usize;
+    let mut start = vec![0usize; (1 << BITS) + 1];
+    for &h in &hashes {
+        start[bucket(h) + 1] += 1;
+    }
+    for i in 1..start.len() {
+        start[i] += start[i - 1];
+    }
+    let mut next = start.clone();
+    let mut out = vec![0u64; hashes.len()];
+    for &h in &hashes {
+        let b = bucket(h);
+        out[next[b]] = h;
+        next[b] += 1;
+    }
+    drop(hashes);
+    let mut parts: Vec<&mut [u64]> = Vec::with_capacity(1 << BITS);
+    let mut rest: &mut [u64] = &mut out;
+    for w in start.windows(2) {
+        let (a, b) = std::mem::take(&mut rest).split_at_mut(w[1] - w[0]);
+        parts.push(a);
+        rest = b;
+    }
+    parts
+        .into_par_iter()
+        .map(|p| {
+            p.sort_unstable();
+            p.iter()
+                .enumerate()
+                .filter(|&(i, h)| i == 0 || p[i - 1] != *h)
+                .count()
+        })
+        .sum()
 }
 
 fn unknown_id(id: &str) -> String {
@@ -1410,4 +1456,25 @@ pub fn load_role_file(path: &Path, role: &str, opts: &IngestOptions) -> Result<D
         }
         Ok(l.finish(false))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count_distinct;
+
+    /// The bucketed count equals a plain sort-and-count, on both sides of the size switch,
+    /// with many duplicates spread over all buckets and equal values in one bucket.
+    #[test]
+    fn count_distinct_matches_sort_and_count() {
+        for n in [0usize, 1, 1000, (1 << 16) - 1, 1 << 16, 300_000] {
+            let v: Vec<u64> = (0..n as u64)
+                .map(|i| crate::algo::rng::mix64(i % 7919 + (i % 3) * 1_000_003))
+                .chain((0..n as u64 / 10).map(|i| i << 60))
+                .collect();
+            let mut s = v.clone();
+            s.sort_unstable();
+            s.dedup();
+            assert_eq!(count_distinct(v), s.len(), "n = {n}");
+        }
+    }
 }
