@@ -25,8 +25,24 @@ flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run
        --run-all-compositor-stages-before-draw --virtual-time-budget=10000)
 
 # 1 + 3: load the report itself, take a screenshot, collect console output.
-"$chrome" "${flags[@]}" --user-data-dir="$work/profile1" --window-size=1280,6000 \
-    --screenshot="$shot" "file://$html" >"$work/shot.out" 2>"$work/shot.err" || true
+# Headless Chromium occasionally hangs after loading a page (seen once in ~30 CI runs, idle, the
+# screenshot already written or not): every run gets a time limit and up to 3 attempts, each
+# with a fresh profile, so a hang costs at most a few minutes instead of blocking the test suite.
+run_chrome() { # run_chrome OUT ERR ARGS...: 0 when Chromium exited by itself within the limit
+  local out=$1 err=$2 try
+  shift 2
+  for try in 1 2 3; do
+    rm -rf "$work/profile"
+    local rc=0
+    timeout -k 5 60 "$chrome" "${flags[@]}" --user-data-dir="$work/profile" "$@" >"$out" 2>"$err" || rc=$?
+    # 0 or Chromium's own failure (judged by the checks below); 124/137 = the time limit hit.
+    [[ $rc -ne 124 && $rc -ne 137 ]] && return 0
+    echo "report-check: chromium timed out (attempt $try of 3)" >&2
+  done
+  return 1
+}
+run_chrome "$work/shot.out" "$work/shot.err" --window-size=1280,6000 --screenshot="$shot" "file://$html" ||
+  { echo "report-check: chromium hung 3 times taking the screenshot" >&2; exit 1; }
 
 # 2: a copy of the report with a probe script that writes each image's state into the DOM,
 # dumped after load (the report itself has no scripts).
@@ -72,8 +88,8 @@ window.addEventListener('load', function () {
 page = page.replace("<head>", "<head>" + early, 1).replace("</body>", script + "</body>")
 open(dst, "w", encoding="utf-8").write(page)
 EOF
-"$chrome" "${flags[@]}" --user-data-dir="$work/profile2" --dump-dom "file://$probe" \
-    >"$work/dom.html" 2>"$work/dom.err" || true
+run_chrome "$work/dom.html" "$work/dom.err" --dump-dom "file://$probe" ||
+  { echo "report-check: chromium hung 3 times dumping the DOM" >&2; exit 1; }
 
 python3 - "$work/dom.html" "$work/shot.err" "$work/dom.err" "$shot" "$html" <<'EOF'
 import html as h, re, struct, sys
