@@ -88,7 +88,8 @@ pub struct CommunityConfig {
     /// Maximum number of aggregation levels per pass.
     #[arg(long, default_value_t = DEFAULT_MAX_LEVELS, value_name = "N")]
     pub max_levels: u32,
-    /// Leiden passes, each a full multi-level run starting from the previous result
+    /// Leiden passes, each starting from the previous result; a pass after the first restarts
+    /// at the first pass's level-1 graph, then lets single nodes move once more
     /// (0 = repeat until a pass changes nothing, at most --max-iterations passes).
     #[arg(long, default_value_t = DEFAULT_LEIDEN_ITERATIONS, value_name = "N")]
     pub iterations: u32,
