@@ -139,6 +139,20 @@ fn csv_tsv_jsonl_and_gzip_give_identical_graphs() {
         let d = convert(ext, gz);
         let ds = load(d.path(), &opts).expect("converted");
         assert_same(&base, &ds, &format!("{ext} gz={gz}"));
+        assert_hashes(&ds);
+    }
+    assert_hashes(&base);
+}
+
+/// Each input's reported SHA-256 is that of the file's raw bytes (compressed for `.gz`): the
+/// loader computes it from the bytes its readers read, so check it against an independent hash.
+fn assert_hashes(ds: &Dataset) {
+    use sha2::{Digest, Sha256};
+    assert!(!ds.report.files.is_empty());
+    for f in &ds.report.files {
+        let bytes = std::fs::read(&f.path).expect("input file");
+        let want = format!("{:x}", Sha256::digest(&bytes));
+        assert_eq!(f.sha256, want, "{}", f.path);
     }
 }
 
