@@ -612,28 +612,61 @@ fn leiden_pass<W: Weight>(
 /// result depends only on `comm` and the graph. Splitting a disconnected community never lowers
 /// the quality (no arc joins its components, and the penalty term only shrinks).
 fn split_components<W: Weight>(g: &LevelGraph<W>, comm: &mut [u32]) {
+    use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
     let n = g.n();
-    let mut label = vec![u32::MAX; n];
-    let mut stack: Vec<u32> = Vec::new();
-    let mut k = 0u32;
-    for s in 0..n as u32 {
-        if label[s as usize] != u32::MAX {
-            continue;
+    // Concurrent union-find over the arcs inside communities (parallel, lock-free). A root is
+    // only ever linked under a smaller root, so every parent is ≤ its child and each
+    // component's root is its smallest node whatever the interleaving: the result does not
+    // depend on the thread count. Numbering roots in node order then gives the ids that a
+    // sequential search started from each unlabelled node in node order would give.
+    let parent: Vec<AtomicU32> = (0..n as u32).map(AtomicU32::new).collect();
+    let find = |mut x: u32| -> u32 {
+        loop {
+            let p = parent[x as usize].load(Relaxed);
+            if p == x {
+                return x;
+            }
+            let gp = parent[p as usize].load(Relaxed);
+            if gp != p {
+                // Path halving: `gp` is an ancestor of `x`, so this keeps every path valid.
+                let _ = parent[x as usize].compare_exchange(p, gp, Relaxed, Relaxed);
+            }
+            x = gp;
         }
-        let c = comm[s as usize];
-        label[s as usize] = k;
-        stack.push(s);
-        while let Some(v) = stack.pop() {
+    };
+    let comm_ro: &[u32] = comm;
+    (0..n as u32)
+        .into_par_iter()
+        .with_min_len(1024)
+        .for_each(|v| {
+            let c = comm_ro[v as usize];
             for &u in g.row(v).0 {
-                if label[u as usize] == u32::MAX && comm[u as usize] == c {
-                    label[u as usize] = k;
-                    stack.push(u);
+                if u <= v || comm_ro[u as usize] != c {
+                    continue;
+                }
+                let (mut a, mut b) = (find(v), find(u));
+                while a != b {
+                    let (lo, hi) = if a < b { (a, b) } else { (b, a) };
+                    match parent[hi as usize].compare_exchange(hi, lo, Relaxed, Relaxed) {
+                        Ok(_) => break,
+                        // `hi` got a parent meanwhile: retry from the current roots.
+                        Err(_) => (a, b) = (find(hi), find(lo)),
+                    }
                 }
             }
+        });
+    let root: Vec<u32> = (0..n as u32).into_par_iter().map(find).collect();
+    let mut id = vec![0u32; n];
+    let mut k = 0u32;
+    for (v, &r) in root.iter().enumerate() {
+        if r as usize == v {
+            id[v] = k;
+            k += 1;
         }
-        k += 1;
     }
-    comm.copy_from_slice(&label);
+    comm.par_iter_mut()
+        .zip(root.par_iter())
+        .for_each(|(c, &r)| *c = id[r as usize]);
 }
 
 /// Leiden from singletons, `iterations` passes (0 = until a pass changes nothing). Returns
@@ -747,6 +780,47 @@ mod tests {
         let mut comm = vec![0, 0, 1, 0, 1, 1];
         split_components(&g, &mut comm);
         assert_eq!(comm, vec![0, 0, 1, 2, 3, 3]);
+    }
+
+    /// The parallel split equals a sequential depth-first search from each unlabelled node in
+    /// node order, for any thread count, on sparse random partitions (many components).
+    #[test]
+    fn split_components_matches_sequential_search() {
+        for seed in 0..4u64 {
+            let csr = planted(3000, 30, seed);
+            let g0 = LevelGraph::from_csr(&csr, Objective::Modularity);
+            let comm: Vec<u32> = (0..g0.n() as u64)
+                .map(|v| (hash3(seed, v, 7) % 40) as u32)
+                .collect();
+            let mut want = vec![u32::MAX; g0.n()];
+            let mut k = 0u32;
+            for s in 0..g0.n() as u32 {
+                if want[s as usize] != u32::MAX {
+                    continue;
+                }
+                want[s as usize] = k;
+                let mut stack = vec![s];
+                while let Some(v) = stack.pop() {
+                    for &u in g0.row(v).0 {
+                        if want[u as usize] == u32::MAX && comm[u as usize] == comm[s as usize] {
+                            want[u as usize] = k;
+                            stack.push(u);
+                        }
+                    }
+                }
+                k += 1;
+            }
+            assert!(k > 40, "the test needs split communities");
+            for threads in [1, 2, 4] {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap();
+                let mut got = comm.clone();
+                pool.install(|| split_components(&g0, &mut got));
+                assert_eq!(got, want, "seed {seed}, {threads} threads");
+            }
+        }
     }
 
     /// Planted groups with 20 % random arcs (weights 1–3).
