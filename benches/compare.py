@@ -4,6 +4,10 @@
     python3 benches/compare.py [--graphs lfr100k,slashdot0902,rmat20,rmat22] [--threads 2]
                                [--ops pagerank,leiden,louvain,lpa,betweenness] [--tools networkit,igraph,...]
                                [--dataset DIR] [--skip-peers] [--skip-kolgraph] [--md benches/results/compare.md]
+                               [--repeat N]
+
+`--repeat N` runs kolgraph and the peers N times each, alternating, and reports medians with their
+range (single runs of PLM on rmat20 vary by ±20 % on an idle 2-core machine).
 
 rmat22 (4.2M nodes, 67M edges; `python3 ../shared/bench/gen_graphs.py rmat22`, ~1 GB) is heavy for
 the peers (load ~50 s each, all ops ~20 min): `--graphs rmat22 --ops pagerank --tools networkit,igraph`
@@ -42,6 +46,7 @@ import argparse
 import json
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -261,6 +266,47 @@ def analyze_row(bin_, dataset, threads, timeout):
     return dict(wall=wall, peak_mb=peak, rc=rc, phases=phases, tail=err.strip()[-400:])
 
 
+def spread(r):
+    """' (min–max)' of a median over several runs, else ''."""
+    rng = r.get("range")
+    return f" ({fmt(rng[0])}–{fmt(rng[1])})" if rng and len(r.get("all", ())) > 1 else ""
+
+
+def median_rows(runs):
+    """kolgraph rows of several runs -> one row per op: median seconds, range, largest peak."""
+    if not runs:
+        return []
+    out = []
+    for i, first in enumerate(runs[0]):
+        same = [rs[i] for rs in runs if i < len(rs) and rs[i]["op"] == first["op"]]
+        secs = sorted(r["seconds"] for r in same if r["seconds"] is not None)
+        row = dict(first)
+        if secs:
+            row.update(seconds=statistics.median(secs), range=(secs[0], secs[-1]), all=secs)
+        peaks = [r["peak_mb"] for r in same if r.get("peak_mb") is not None]
+        row["peak_mb"] = max(peaks) if peaks else None
+        out.append(row)
+    return out
+
+
+def median_best(runs):
+    """Best peer per family over several runs: median of each run's best time, largest peaks."""
+    if not runs:
+        return {}
+    out = {}
+    for fam in runs[0]:
+        same = [b[fam] for b in runs if fam in b]
+        secs = sorted(r["seconds"] for r in same)
+        row = dict(same[0])
+        row.update(seconds=statistics.median(secs), range=(secs[0], secs[-1]), all=secs)
+        peaks = [r["peak_mb"] for r in same if r.get("peak_mb") is not None]
+        row["peak_mb"] = max(peaks) if peaks else None
+        lows = [r["low"] for r in same if r.get("low")]
+        row["low"] = max(lows, key=lambda t: t[1]) if lows else None
+        out[fam] = row
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--graphs", default="lfr100k,slashdot0902,rmat20")
@@ -279,6 +325,9 @@ def main():
     ap.add_argument("--kolgraph-max-gb", type=float, default=None,
                     help="address-space cap of each kolgraph run (default 80%% of MemAvailable)")
     ap.add_argument("--md", help="also write the markdown here")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="run kolgraph and the peers N times, alternating, and report each side's median "
+                         "(range in brackets); peaks are the largest seen")
     a = ap.parse_args()
     if a.full:
         a.graphs = FULL_GRAPHS
@@ -305,10 +354,13 @@ def main():
     lines = [f"Measured {time.strftime('%Y-%m-%d %H:%M %Z')} on {os.cpu_count()} cores ({cpu_model()}), "
              f"--threads {a.threads}, {ver}; load average at start {load0:.2f}.",
              f"Peers per graph: {peers_of}.",
-             "Times exclude loading (op only); ratio = kolgraph / best peer (< 1 means kolgraph is faster).", "",
+             "Times exclude loading (op only); ratio = kolgraph / best peer (< 1 means kolgraph is faster)."
+             + (f" Each side ran {a.repeat} times, alternating: median (min–max), largest peak." if a.repeat > 1
+                else ""), "",
              "| graph | operation | kolgraph s | best peer | peer s | ratio | kolgraph peak MB (process) | "
              "peer peak MB (op) | lowest peer peak MB (op) | kolgraph result | peer result |",
              "|---|---|---:|---|---:|---:|---:|---:|---|---|---|"]
+    yard = []
     for g in a.graphs.split(","):
         derive_generated(bin_, g, a.threads, a.timeout)
         el = WORK / f"{g}.el"
@@ -317,14 +369,21 @@ def main():
             continue
         meta = json.load(open(el.with_suffix(".meta.json")))
         print(f"== {g}: kolgraph", file=sys.stderr)
-        rows = [] if a.skip_kolgraph else kolgraph_ops(bin_, el, meta, a.threads, a.samples, a.timeout, ops)
-        best = {}
-        if not a.skip_peers:
-            print(f"== {g}: peers", file=sys.stderr)
-            best = peers(el, a.threads, a.timeout, tools_for.get(g, a.tools), ops)
-            bc = nk_betweenness(el, meta, a.threads, a.samples) if "betweenness" in ops else None
-            if bc:
-                best[f"Betweenness ({a.samples} sources)"] = bc
+        row_runs, best_runs = [], []
+        for rep in range(max(1, a.repeat)):
+            if rep:
+                print(f"== {g}: repeat {rep + 1} of {a.repeat}", file=sys.stderr)
+            if not a.skip_kolgraph:
+                row_runs.append(kolgraph_ops(bin_, el, meta, a.threads, a.samples, a.timeout, ops))
+            if not a.skip_peers:
+                print(f"== {g}: peers", file=sys.stderr)
+                b = peers(el, a.threads, a.timeout, tools_for.get(g, a.tools), ops)
+                bc = nk_betweenness(el, meta, a.threads, a.samples) if "betweenness" in ops else None
+                if bc:
+                    b[f"Betweenness ({a.samples} sources)"] = bc
+                best_runs.append(b)
+        rows = median_rows(row_runs)
+        best = median_best(best_runs)
         if a.skip_kolgraph:
             # Peers only: one row per peer operation family.
             rows = [dict(op=fam, seconds=None, peak_mb=None, info="not run") for fam in best]
@@ -334,13 +393,23 @@ def main():
             pinfo = ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
                               for k, v in (b or {}).get("info", {}).items() if k in ("iterations", "modularity",
                                                                                       "communities", "nmi"))
-            lines.append(f"| {g} | {r['op']} | {fmt(r['seconds'])} | {(b['tool'] + ' ' + b['op']) if b else '—'} | "
-                         f"{fmt(b['seconds']) if b else '—'} | {fmt(ratio)} | {fmt(r['peak_mb'], 0)} | "
+            lines.append(f"| {g} | {r['op']} | {fmt(r['seconds'])}{spread(r)} | "
+                         f"{(b['tool'] + ' ' + b['op']) if b else '—'} | "
+                         f"{fmt(b['seconds']) + spread(b) if b else '—'} | {fmt(ratio)} | {fmt(r['peak_mb'], 0)} | "
                          f"{fmt(b['peak_mb'], 0) if b else '—'} | "
                          f"{(fmt(b['low'][1], 0) + ' ' + b['low'][0]) if b and b.get('low') else '—'} | "
                          f"{r['info']} | {pinfo} |")
         if rows:
             print("\n".join(lines[-len(rows):]), file=sys.stderr)
+        # Issue 4's yardstick: Leiden against NetworKit PLM (listed in the Louvain row).
+        lei = next((r for r in rows if r["op"] == "Leiden" and r["seconds"]), None)
+        plm = best.get("Louvain")
+        if lei and plm and plm.get("op") == "plm":
+            yard.append(f"{g}: Leiden {fmt(lei['seconds'])} s vs NetworKit PLM {fmt(plm['seconds'])} s = "
+                        f"{fmt(lei['seconds'] / plm['seconds'])}; peaks {fmt(lei['peak_mb'], 0)} vs "
+                        f"{fmt(plm['peak_mb'], 0)} MB")
+    if yard:
+        lines += ["", "Leiden vs NetworKit PLM (issue 4's yardstick): " + "; ".join(yard) + "."]
     if a.dataset:
         print(f"== end-to-end analyze {a.dataset}", file=sys.stderr)
         r = analyze_row(bin_, a.dataset, a.threads, a.timeout * 4)
