@@ -421,16 +421,10 @@ impl RowMerge {
         self.keys.clear();
         self.vals.clear();
         self.row.clear();
-        for &v in mem {
-            let (ts, ws) = g.row(v);
-            for (&u, &w) in ts.iter().zip(ws) {
-                let q = part[u as usize];
-                if q != p {
-                    // The rank fits in 32 bits: the caller sends at most `SORT_MERGE_MAX` arcs.
-                    self.keys.push(u64::from(q) << 32 | self.vals.len() as u64);
-                    self.vals.push(w.into());
-                }
-            }
+        for (q, w) in external_arcs(g, mem, part, p) {
+            // The rank fits in 32 bits: the caller sends at most `SORT_MERGE_MAX` arcs.
+            self.keys.push(u64::from(q) << 32 | self.vals.len() as u64);
+            self.vals.push(w);
         }
         self.keys.sort_unstable();
         let mut it = self.keys.iter().peekable();
@@ -459,14 +453,8 @@ impl RowMerge {
     ) -> &[(u32, f64)] {
         let k = self.k;
         let acc = self.dense.get_or_insert_with(|| Accum::new(k));
-        for &v in mem {
-            let (ts, ws) = g.row(v);
-            for (&u, &w) in ts.iter().zip(ws) {
-                let q = part[u as usize];
-                if q != p {
-                    acc.add(q, w.into());
-                }
-            }
+        for (q, w) in external_arcs(g, mem, part, p) {
+            acc.add(q, w);
         }
         acc.touched.sort_unstable();
         self.row.clear();
@@ -475,6 +463,23 @@ impl RowMerge {
         acc.clear();
         &self.row
     }
+}
+
+/// The arcs leaving part `p` as (neighbouring part, weight): members in the given order, each
+/// row in row order (the summation order both [`RowMerge`] ways rely on).
+fn external_arcs<'a, W: Weight>(
+    g: &'a LevelGraph<W>,
+    mem: &'a [u32],
+    part: &'a [u32],
+    p: u32,
+) -> impl Iterator<Item = (u32, f64)> + 'a {
+    mem.iter().flat_map(move |&v| {
+        let (ts, ws) = g.row(v);
+        ts.iter()
+            .zip(ws)
+            .map(move |(&u, &w)| (part[u as usize], w.into()))
+            .filter(move |&(q, _)| q != p)
+    })
 }
 
 /// Renumber labels densely in order of first occurrence (node order). Returns the count.
