@@ -88,9 +88,10 @@ pub struct CommunityConfig {
     /// Maximum number of aggregation levels per pass.
     #[arg(long, default_value_t = DEFAULT_MAX_LEVELS, value_name = "N")]
     pub max_levels: u32,
-    /// Leiden passes, each starting from the previous result; a pass after the first restarts
-    /// at the first pass's level-1 graph, then lets single nodes move once more
-    /// (0 = repeat until a pass changes nothing, at most --max-iterations passes).
+    /// Leiden passes, each starting from the previous result with local moving of the nodes;
+    /// a later pass then reuses the first pass's level-1 graph when no node moved, else it
+    /// splits disconnected communities and ends (0 = repeat until a pass changes nothing, at
+    /// most --max-iterations passes).
     #[arg(long, default_value_t = DEFAULT_LEIDEN_ITERATIONS, value_name = "N")]
     pub iterations: u32,
     /// Maximum Louvain sweeps per level, label-propagation rounds, or Leiden passes with
@@ -169,7 +170,7 @@ pub struct Partition {
     pub modularity: f64,
     /// Value of the optimised objective (modularity or CPM; modularity for LPA).
     pub quality: f64,
-    /// Aggregation levels of the (last) pass.
+    /// Aggregation levels (Leiden: the most levels any pass ran).
     pub levels: u32,
     /// Leiden passes, Louvain sweeps (summed over levels) or label-propagation rounds.
     pub iterations: u32,
