@@ -105,10 +105,48 @@ impl Csr {
     pub fn neighbors(&self, v: u32) -> &[u32] {
         &self.targets[self.range(v)]
     }
-    /// Weights of the row of `v`, parallel to `neighbors(v)`.
+    /// Weights of the row of `v`, parallel to `neighbors(v)`. Not for a view whose weights were
+    /// dropped ([`Csr::unit_dropped`]); [`Csr::arcs`] reads both.
     #[inline]
     pub fn weights_of(&self, v: u32) -> &[f32] {
         &self.weights[self.range(v)]
+    }
+    /// True when the weight array was dropped because every arc weighs 1 (no weights stored
+    /// while arcs are): community detection frees the 4 bytes per arc of an unweighted view for
+    /// its run ([`Csr::drop_unit_weights`]). Only [`Csr::arcs`] and the community detection read
+    /// such a view.
+    #[inline]
+    pub fn unit_dropped(&self) -> bool {
+        self.weights.is_empty() && !self.targets.is_empty()
+    }
+    /// `(neighbour, weight)` of the row of `v`, weight 1 when the weights were dropped.
+    #[inline]
+    pub fn arcs(&self, v: u32) -> impl Iterator<Item = (u32, f32)> + '_ {
+        let r = self.range(v);
+        let ws = if self.unit_dropped() {
+            None
+        } else {
+            Some(&self.weights[r.clone()])
+        };
+        self.targets[r]
+            .iter()
+            .enumerate()
+            .map(move |(k, &u)| (u, ws.map_or(1.0, |w| w[k])))
+    }
+    /// Free the weight array when every weight is exactly 1 (see [`Csr::unit_dropped`]);
+    /// returns whether it did. [`Csr::restore_unit_weights`] puts it back.
+    pub fn drop_unit_weights(&mut self) -> bool {
+        if self.targets.is_empty() || !self.unit_weights() {
+            return false;
+        }
+        self.weights = Vec::new();
+        true
+    }
+    /// Undo [`Csr::drop_unit_weights`] (no-op otherwise).
+    pub fn restore_unit_weights(&mut self) {
+        if self.unit_dropped() {
+            self.weights = vec![1.0; self.targets.len()];
+        }
     }
     /// Number of arcs in the row of `v`.
     #[inline]

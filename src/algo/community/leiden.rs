@@ -55,7 +55,9 @@
 //! level-1 graph is alive during the first pass's higher levels (it was already alive while
 //! level 2 was built, so the peak grows only by the level-3 graph).
 
-use super::louvain::{gamma_prime, renumber, with_level, Aggregate, LevelGraph, Weight};
+use super::louvain::{
+    gamma_prime, renumber, with_level, with_level0, Aggregate, Level0, LevelGraph, Weight,
+};
 use super::moving::{
     accumulate, load, store, to_atomic, write_back, Batching, Comm, Marks, Speculator, Visit,
 };
@@ -691,7 +693,16 @@ pub(crate) fn leiden(
     seed: u64,
     progress: &dyn Progress,
 ) -> (Vec<u32>, u32, u32) {
-    let g0 = LevelGraph::from_csr(g, cfg.objective);
+    with_level0!(Level0::from_csr(g, cfg.objective), g0 => leiden_on(g0, cfg, seed, progress))
+}
+
+/// [`leiden`] on its level-0 graph (stored or unit weights).
+fn leiden_on<W: Weight>(
+    g0: LevelGraph<'_, W>,
+    cfg: &CommunityConfig,
+    seed: u64,
+    progress: &dyn Progress,
+) -> (Vec<u32>, u32, u32) {
     let gp = gamma_prime(&g0, cfg);
     let n = g0.n();
     let mut part: Vec<u32> = (0..n as u32).collect();

@@ -111,11 +111,72 @@ pub(crate) struct LevelGraph<'a, W: Weight = f64> {
     pub size: Vec<f64>,
 }
 
+/// The weight of every arc of an unweighted level-0 graph: a zero-sized type, so the level
+/// graph stores no weights at all (a `Vec<Unit>` allocates nothing) and reads `1.0`, the very
+/// value an `f32` weight of 1 gives, so results are the same bits as with stored ones.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Unit;
+impl From<Unit> for f64 {
+    #[inline]
+    fn from(_: Unit) -> f64 {
+        1.0
+    }
+}
+impl Weight for Unit {
+    #[inline]
+    fn exact(x: f64) -> Option<Self> {
+        (x == 1.0).then_some(Unit)
+    }
+}
+
+/// The level-0 graph of an undirected view in one of its two forms.
+pub(crate) enum Level0<'a> {
+    /// Stored `f32` weights (exact: the input's own precision, and a third less memory
+    /// traffic in the level-0 phases than `f64`).
+    F32(LevelGraph<'a, f32>),
+    /// Every arc weighs 1 and the view's weights were dropped ([`Csr::unit_dropped`]).
+    Unit(LevelGraph<'a, Unit>),
+}
+
+/// Run `$body` with `$g` bound to the level-0 graph inside a [`Level0`].
+macro_rules! with_level0 {
+    ($l0:expr, $g:ident => $body:expr) => {
+        match $l0 {
+            $crate::algo::community::louvain::Level0::F32($g) => $body,
+            $crate::algo::community::louvain::Level0::Unit($g) => $body,
+        }
+    };
+}
+pub(crate) use with_level0;
+
 impl<'a> LevelGraph<'a, f32> {
-    /// The level-0 graph of the undirected view `g` (weights kept in `f32`: exact, and a third
-    /// less memory traffic in the level-0 phases, which dominate the run time). Borrows `g`'s
-    /// rows when no row holds a self-loop; otherwise copies them without the loops.
+    /// The level-0 graph of the undirected view `g` with stored weights (see [`Level0`]).
     pub fn from_csr(g: &'a Csr, objective: Objective) -> LevelGraph<'a, f32> {
+        LevelGraph::level0(g, objective, |i| g.weights[i], Some(&g.weights[..]))
+    }
+}
+
+impl<'a> Level0<'a> {
+    /// The level-0 graph of the undirected view `g`: borrows `g`'s rows when no row holds a
+    /// self-loop; otherwise copies them without the loops.
+    pub fn from_csr(g: &'a Csr, objective: Objective) -> Level0<'a> {
+        if g.unit_dropped() {
+            Level0::Unit(LevelGraph::level0(g, objective, |_| Unit, None))
+        } else {
+            Level0::F32(LevelGraph::from_csr(g, objective))
+        }
+    }
+}
+
+impl<'a, W: Weight> LevelGraph<'a, W> {
+    /// The level-0 graph of `g` with arc `i` weighing `weight(i)`; `stored` is the weight array
+    /// to borrow when no copy is needed (`None`: build it, free for a zero-sized `W`).
+    fn level0(
+        g: &'a Csr,
+        objective: Objective,
+        weight: impl Fn(usize) -> W + Sync,
+        stored: Option<&'a [W]>,
+    ) -> LevelGraph<'a, W> {
         let n = g.n();
         // A linear scan (one pass over the arcs, parallel) rather than a binary search, so a
         // hand-built view with unsorted rows cannot slip a loop through.
@@ -131,11 +192,12 @@ impl<'a> LevelGraph<'a, f32> {
             offsets.push(0u64);
             for v in 0..n as u32 {
                 let mut d = 0.0;
-                for (&u, &w) in g.neighbors(v).iter().zip(g.weights_of(v)) {
+                for i in g.range(v) {
+                    let (u, w) = (g.targets[i], weight(i));
                     if u == v {
-                        d += 2.0 * f64::from(w);
+                        d += 2.0 * w.into();
                     } else {
-                        d += f64::from(w);
+                        d += w.into();
                         targets.push(u);
                         weights.push(w);
                     }
@@ -154,12 +216,16 @@ impl<'a> LevelGraph<'a, f32> {
             let deg: Vec<f64> = (0..n as u32)
                 .into_par_iter()
                 .with_min_len(4096)
-                .map(|v| g.weights_of(v).iter().map(|&w| f64::from(w)).sum())
+                .map(|v| g.range(v).map(|i| weight(i).into()).sum())
                 .collect();
+            let weights = match stored {
+                Some(w) => Cow::Borrowed(w),
+                None => Cow::Owned((0..g.m()).map(&weight).collect()),
+            };
             (
                 Cow::Borrowed(&g.offsets[..]),
                 Cow::Borrowed(&g.targets[..]),
-                Cow::Borrowed(&g.weights[..]),
+                weights,
                 deg,
             )
         };
@@ -729,7 +795,16 @@ pub(crate) fn louvain(
     seed: u64,
     progress: &dyn Progress,
 ) -> (Vec<u32>, u32, u32) {
-    let g0 = LevelGraph::from_csr(g, cfg.objective);
+    with_level0!(Level0::from_csr(g, cfg.objective), g0 => louvain_on(g0, cfg, seed, progress))
+}
+
+/// [`louvain`] on its level-0 graph (stored or unit weights).
+fn louvain_on<W: Weight>(
+    g0: LevelGraph<'_, W>,
+    cfg: &CommunityConfig,
+    seed: u64,
+    progress: &dyn Progress,
+) -> (Vec<u32>, u32, u32) {
     let gp = gamma_prime(&g0, cfg);
     // Gains are in units of edge weight; × scale turns them into modularity units (1/m).
     let two_m: f64 = g0.node_w.iter().sum();

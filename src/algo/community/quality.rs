@@ -24,7 +24,7 @@ fn node_terms(g: &Csr, community: &[u32]) -> Vec<(f64, f64)> {
             let cv = community[v as usize];
             let mut inside = 0.0;
             let mut deg = 0.0;
-            for (&u, &w) in g.neighbors(v).iter().zip(g.weights_of(v)) {
+            for (u, w) in g.arcs(v) {
                 let w = f64::from(w);
                 // A self-loop is stored once but counts twice (degree and internal weight).
                 let mult = if u == v { 2.0 } else { 1.0 };

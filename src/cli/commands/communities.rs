@@ -10,6 +10,7 @@ use crate::output::OutputFormat;
 use serde::Serialize;
 use std::io::Write;
 use std::path::Path;
+use std::sync::Arc;
 
 /// User + system CPU seconds of this process so far (Linux /proc/self/stat, in USER_HZ = 100
 /// ticks); None elsewhere.
@@ -383,8 +384,23 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
     let view = args.input.weight_view(&ds)?;
     // Nothing below reads edge properties (profiles use node kinds and the CSR): move the edge
     // table's rows into the CSR instead of keeping a second copy of every target.
-    let g = CsrGraph::from_property_take(&mut ds.graph, &view, ds.undirected);
-    let und = g.undirected();
+    let mut g = CsrGraph::from_property_take(&mut ds.graph, &view, ds.undirected);
+    let mut und = g.undirected();
+    // Leiden and Louvain need no stored weight when every arc weighs 1 (unweighted input): free
+    // the view's weight array (4 B per arc, a third of the view) for the detection and put it
+    // back afterwards, when the level graphs are gone. A symmetric graph's view is `g`'s own
+    // rows: hand them over to the view alone first, so that it can be changed in place.
+    let symmetric_shared = g.symmetric && Arc::ptr_eq(&g.out, &und);
+    let mut unit_dropped = false;
+    if args.config.method != community::Method::Lpa {
+        if symmetric_shared {
+            g.out = Arc::default();
+            g.inc = Arc::default();
+        }
+        if let Some(view) = Arc::get_mut(&mut und) {
+            unit_dropped = view.drop_unit_weights();
+        }
+    }
     // The detection's own memory: its peak over the resident set before it. Reported only where
     // the kernel lets us reset the high-water mark first (otherwise the loading peak would hide it).
     let reset = crate::rank::pipeline::reset_peak_rss();
@@ -393,6 +409,15 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
     let t0 = std::time::Instant::now();
     let part = community::detect_with(&und, &args.config, ctx.seed, &ctx.reporter())?;
     let elapsed = t0.elapsed();
+    if unit_dropped {
+        if let Some(view) = Arc::get_mut(&mut und) {
+            view.restore_unit_weights();
+        }
+    }
+    if symmetric_shared && args.config.method != community::Method::Lpa {
+        g.out = Arc::clone(&und);
+        g.inc = Arc::clone(&und);
+    }
     // CPU seconds of all threads: on a loaded machine wall time mostly measures the load.
     let cpu = match (cpu0, process_cpu_secs()) {
         (Some(a), Some(b)) => format!(" (CPU {:.2}s)", b - a),
