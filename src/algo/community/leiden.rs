@@ -181,15 +181,14 @@ impl Visit for FastMove<'_> {
 }
 
 /// [`move_nodes_fast`] with an explicit [`Batching`] (tests force small batches). Returns
-/// (moved anything, (nodes applied in batches, of which stale, of which long rows scanned by
-/// the apply step)).
+/// (moved anything, (nodes applied in batches, of which stale)).
 pub(super) fn move_nodes_fast_with<W: Weight>(
     g: &LevelGraph<W>,
     comm: &mut [u32],
     gp: f64,
     rng: &mut Pcg64,
     batching: Batching,
-) -> (bool, (u64, u64, u64)) {
+) -> (bool, (u64, u64)) {
     let n = g.n();
     let mut slot = vec![Slot::default(); n];
     for v in 0..n {
@@ -223,7 +222,7 @@ pub(super) fn move_nodes_fast_with<W: Weight>(
             let take = b.min(st.queue.len());
             out.extend(st.queue.drain(..take));
         });
-        (spec.applied, spec.stale, spec.long_visits)
+        (spec.applied, spec.stale)
     } else {
         let mut cand: Vec<(u32, f64)> = Vec::new();
         let mut pos = vec![u32::MAX; n];
@@ -236,7 +235,7 @@ pub(super) fn move_nodes_fast_with<W: Weight>(
             let own_acc = accumulate(g, &comm_a, v, load(&comm_a, v), &mut pos, &mut cand);
             st.apply(g, &comm_a, v, own_acc, &cand);
         }
-        (0, 0, 0)
+        (0, 0)
     };
     write_back(comm_a, comm);
     (st.moved_any, stats)
