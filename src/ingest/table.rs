@@ -111,6 +111,16 @@ impl<'a> Row<'a> {
                 }
             }
         };
+        // Most values have no surrounding space: skip the trim when both end bytes are ASCII
+        // and not whitespace (an ASCII end byte is a whole character; only ' ' and
+        // '\t'..='\r' are whitespace among ASCII characters, as for `char::is_whitespace`).
+        let b = s.as_bytes();
+        let solid = |c: u8| c.is_ascii() && c != b' ' && !(b'\t'..=b'\r').contains(&c);
+        if let (Some(&x), Some(&y)) = (b.first(), b.last()) {
+            if solid(x) && solid(y) {
+                return Some(s);
+            }
+        }
         let t = s.trim();
         (!t.is_empty()).then_some(t)
     }
@@ -849,28 +859,37 @@ fn parse_block<S>(
         rows: 0,
         rejected: 0,
     };
+    // A '\r' (or, when quoting, a '"') anywhere sends the whole block to the csv reader:
+    // checked once for the block (a vectorised scan) instead of per byte while splitting.
+    let special = if ctx.quoting {
+        memchr::memchr2(b'\r', b'"', bytes)
+    } else {
+        memchr::memchr(b'\r', bytes)
+    };
+    if special.is_some() {
+        return None;
+    }
+    // UTF-8 checked once for the block: lines end at an ASCII '\n', so every line of a
+    // valid block is valid. An invalid block is checked line by line as before.
+    let block_text = std::str::from_utf8(bytes).ok();
     let mut fields: Vec<(usize, usize)> = Vec::with_capacity(ctx.header.len() + 1);
     let mut joined = Vec::new();
     let mut pos = 0;
+    // Delimiters and line ends in one vectorised pass over the block.
+    let mut hits = memchr::memchr2_iter(ctx.delim, b'\n', bytes);
     while pos < bytes.len() {
         // One line: split at delimiters, stop at '\n'.
         fields.clear();
         let start = pos;
         let mut a = pos;
         let mut end = bytes.len();
-        while pos < bytes.len() {
-            let c = bytes[pos];
-            if c == b'\n' {
-                end = pos;
+        for h in hits.by_ref() {
+            if bytes[h] == b'\n' {
+                end = h;
                 break;
             }
-            if c == ctx.delim {
-                fields.push((a - start, pos - start));
-                a = pos + 1;
-            } else if c == b'\r' || (ctx.quoting && c == b'"') {
-                return None;
-            }
-            pos += 1;
+            fields.push((a - start, h - start));
+            a = h + 1;
         }
         if end == start {
             // csv skips empty lines but numbers the next record from the first of them.
@@ -893,7 +912,10 @@ fn parse_block<S>(
             line += 1;
             continue;
         }
-        let valid = std::str::from_utf8(text).ok();
+        let valid = match block_text {
+            Some(t) => t.get(start..end),
+            None => std::str::from_utf8(text).ok(),
+        };
         if valid.is_none() {
             // As the csv path: the fields' bytes joined without delimiters must be UTF-8.
             joined.clear();
@@ -1038,5 +1060,53 @@ impl Read for ChannelReader<'_> {
         out[..n].copy_from_slice(&self.cur[self.pos..self.pos + n]);
         self.pos += n;
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn get_trims_exactly_like_str_trim() {
+        // The fast path skips `trim` when both end bytes are ASCII non-whitespace; every other
+        // value (ASCII or Unicode whitespace at an end, non-ASCII ends) goes through `trim`.
+        let values = [
+            "c1",
+            " c1",
+            "c1 ",
+            "\tc1\r",
+            "\u{b}c1\u{c}",
+            "\u{a0}c1",
+            "c1\u{2003}",
+            "\u{85}c1",
+            "é",
+            "ée",
+            "\u{1c}c1\u{1f}",
+            "a b",
+            "",
+            " ",
+            "\u{a0}",
+            "\u{3000} \u{3000}",
+            "x",
+        ];
+        let header: Vec<String> = vec!["v".into()];
+        let map = [Some(0)];
+        for v in values {
+            let fields = [(0, v.len())];
+            let row = Row {
+                line: 1,
+                inner: RowInner::Line {
+                    bytes: v.as_bytes(),
+                    text: Some(v),
+                    fields: &fields,
+                    map: &map,
+                    header: &header,
+                },
+                file: "f",
+            };
+            let want = Some(v.trim()).filter(|t| !t.is_empty());
+            assert_eq!(row.get(0), want, "{v:?}");
+        }
     }
 }
