@@ -890,15 +890,12 @@ mod tests {
                     iterations,
                     ..CommunityConfig::default()
                 };
-                let run = |threads: usize| {
-                    rayon::ThreadPoolBuilder::new()
-                        .num_threads(threads)
-                        .build()
-                        .expect("pool")
-                        .install(|| leiden(&g, &cfg, 5, &NoProgress))
-                };
-                let (part, levels, passes) = run(2);
-                assert_eq!(run(1), (part.clone(), levels, passes), "{name}");
+                let (part, levels, passes) = leiden_at(2, &g, &cfg, 5);
+                assert_eq!(
+                    leiden_at(1, &g, &cfg, 5),
+                    (part.clone(), levels, passes),
+                    "{name}"
+                );
                 assert!(
                     quality::disconnected_communities(&g, &part).is_empty(),
                     "{name}"
@@ -911,6 +908,20 @@ mod tests {
                 last = q;
             }
         }
+    }
+
+    /// [`leiden`] in a pool of `threads` threads.
+    fn leiden_at(
+        threads: usize,
+        g: &Csr,
+        cfg: &CommunityConfig,
+        seed: u64,
+    ) -> (Vec<u32>, u32, u32) {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("pool")
+            .install(|| leiden(g, cfg, seed, &NoProgress))
     }
 
     /// Planted groups with 20 % random arcs (weights 1–3).
@@ -947,14 +958,7 @@ mod tests {
                 resolution,
                 ..CommunityConfig::default()
             };
-            let run = |threads: usize| {
-                rayon::ThreadPoolBuilder::new()
-                    .num_threads(threads)
-                    .build()
-                    .expect("pool")
-                    .install(|| leiden(&g, &cfg, 11, &NoProgress))
-            };
-            let (part, levels, passes) = run(2);
+            let (part, levels, passes) = leiden_at(2, &g, &cfg, 11);
             assert!(quality::disconnected_communities(&g, &part).is_empty());
             assert!(levels >= 1 && passes >= 1);
             if iterations == 0 {
@@ -963,7 +967,7 @@ mod tests {
             } else {
                 assert!(passes <= iterations);
             }
-            assert_eq!(run(1), (part, levels, passes));
+            assert_eq!(leiden_at(1, &g, &cfg, 11), (part, levels, passes));
         }
         // One more pass never leaves a worse partition than the first on this graph.
         let one = CommunityConfig {
