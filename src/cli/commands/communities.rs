@@ -390,10 +390,11 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
     // the view's weight array (4 B per arc, a third of the view) for the detection and put it
     // back afterwards, when the level graphs are gone. A symmetric graph's view is `g`'s own
     // rows: hand them over to the view alone first, so that it can be changed in place.
-    let symmetric_shared = g.symmetric && Arc::ptr_eq(&g.out, &und);
+    let mut handed_over = false;
     let mut unit_dropped = false;
     if args.config.method != community::Method::Lpa {
-        if symmetric_shared {
+        handed_over = g.symmetric && Arc::ptr_eq(&g.out, &und);
+        if handed_over {
             g.out = Arc::default();
             g.inc = Arc::default();
         }
@@ -414,7 +415,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitStatus> {
             view.restore_unit_weights();
         }
     }
-    if symmetric_shared && args.config.method != community::Method::Lpa {
+    if handed_over {
         g.out = Arc::clone(&und);
         g.inc = Arc::clone(&und);
     }
