@@ -26,34 +26,43 @@
 //!
 //! **Passes after the first (a convention of kolgraph's, not igraph's).** igraph and leidenalg
 //! run every iteration from level 0: local moving of the nodes, then a fresh refinement and
-//! aggregation of the whole graph, then the higher levels. kolgraph's first pass keeps its
-//! level-0 refined partition (4 bytes per node) and that partition's aggregate graph; each part
-//! is connected and lies inside one final community, since later levels move whole parts. A
-//! later pass starts, like igraph's, with fast local moving of the original nodes from the
-//! current partition (stream `(pass, 0)`). Then:
-//! - if no node moved, the kept refinement is still inside the communities and the pass goes on
-//!   from its aggregate (levels 1 and up: moving, refinement, aggregation), skipping the
-//!   level-0 refinement and aggregation of the whole graph (on R-MAT they keep 94 % of the
-//!   arcs);
+//! aggregation of the whole graph, then the higher levels. kolgraph's first pass keeps one
+//! level of its hierarchy: level [`RESUME_LEVEL`] (2), or the highest level below it when the
+//! pass stopped earlier, provided every level up to it aggregated its refined partition. It
+//! keeps that level's graph and the map from original nodes to its nodes (4 bytes per node);
+//! each of its nodes is a connected set of original nodes (a refined part of refined parts)
+//! and lies inside one final community, since later levels move whole nodes. A later pass
+//! starts, like igraph's, with fast local moving of the original nodes from the current
+//! partition (stream `(pass, 0)`). Then:
+//! - if no node moved, the kept nodes are still inside the communities and the pass goes on
+//!   from the kept graph (moving, refinement, aggregation from level 2 up, starting from the
+//!   current partition), skipping the refinement and aggregation of level 0 (on R-MAT they
+//!   keep 94 % of the arcs) and the moving, refinement and aggregation of level 1. Level 1 is
+//!   skipped because it costs much and gains little: on the LFR benchmark graph (100k nodes)
+//!   its moving from the first pass's result gained 0.000002 modularity of the second pass's
+//!   0.00006 (nearly all of which comes from level 2), while its phases were 12–15 % of the
+//!   whole run; resuming at level 2 keeps most of the gain (0.585798 against 0.585802 for
+//!   seed 42, 2–13 · 10⁻⁶ less over seeds 1–4) at 12–15 % less time, and resuming at level
+//!   3 loses all of it (0.585769, the first pass's result).
 //! - if some node moved (a node locked into a refined part may gain by moving alone: about
 //!   18 % of an R-MAT graph's nodes do, which is most of the second pass's gain there), each
 //!   community is split into its connected components (same ids in node order; a split never
 //!   lowers the quality), which keeps every community connected, and the pass ends: the kept
-//!   refinement no longer fits, and the higher levels that igraph would run on a fresh one gain
-//!   little (R-MAT scale 20: +0.00003 modularity for about a sixth of the run time). The next
-//!   pass, if any, is a full pass again.
+//!   hierarchy no longer fits, and the higher levels that igraph would run on a fresh
+//!   refinement gain little (R-MAT scale 20: +0.00003 modularity for about a sixth of the run
+//!   time). The next pass, if any, is a full pass again.
 //!
-//! On graphs where level-0 moving finds nothing in the second pass (the LFR benchmark graphs)
-//! the second pass is exactly the first pass's higher levels rerun from the current partition.
-//! Same seed ⇒ same result for any thread count (the split is a deterministic union-find). If
-//! the first pass kept no refinement (it stopped at level 0, or refinement merged nothing
-//! there) later passes are full passes. `levels` reports the most levels any pass ran.
+//! A resumed pass ends with communities that are unions of kept nodes, so a third pass can
+//! resume from the same level again. Same seed ⇒ same result for any thread count (the split
+//! is a deterministic union-find). If the first pass kept nothing (it stopped at level 0, or
+//! refinement merged nothing there) later passes are full passes. `levels` reports the most
+//! levels any pass ran.
 //!
 //! Every community of the result is connected (tested). Time O(m) per level phase plus
 //! O(m log d) per aggregation; space O(n + m). The level-0 graph borrows the undirected view's
 //! rows (no copy) when it has no self-loops, so the extra memory of level 0 is O(n); the kept
-//! level-1 graph is alive during the first pass's higher levels (it was already alive while
-//! level 2 was built, so the peak grows only by the level-3 graph).
+//! level-2 graph outlives the first pass (it was alive anyway while level 3 was built, and it
+//! is smaller than the level-1 graph that a first pass holds while it builds level 2).
 
 use super::louvain::{
     gamma_prime, renumber, with_level, with_level0, Aggregate, Level0, LevelGraph, Weight,
@@ -552,17 +561,24 @@ struct Level {
     refined: bool,
 }
 
-/// The bottom of the passes after the first: the first pass's level-0 refined partition
-/// (original node → part) and its aggregate graph.
+/// Where the passes after the first resume: a level of the first pass's hierarchy reached
+/// through refined partitions only (original node → node of that level) and that level's graph.
+/// Every node of it is a connected set of original nodes inside one final community.
 struct Base {
     part: Vec<u32>,
     graph: Aggregate,
+    /// The level's number (1 or [`RESUME_LEVEL`]).
+    level: u32,
 }
+
+/// Level of the first pass's hierarchy that later passes resume from (when level-0 moving
+/// moved nothing): the highest level up to this one reached through refined partitions only.
+const RESUME_LEVEL: u32 = 2;
 
 /// One multi-level Leiden pass on `g0` from `init` (dense ids), its first level numbered
 /// `first_level` (the level index seeds the streams and counts against `max_levels`). Returns
-/// (membership of `g0`'s nodes, levels counted from 0, the level-0 [`Base`] when `keep` is set
-/// and level 0 aggregated its refined partition).
+/// (membership of `g0`'s nodes, levels counted from 0, the kept [`Base`] when `keep` is set and
+/// level 0 aggregated its refined partition).
 fn leiden_pass<W: Weight>(
     g0: &LevelGraph<'_, W>,
     init: &[u32],
@@ -577,9 +593,11 @@ fn leiden_pass<W: Weight>(
     let mut membership: Vec<u32> = (0..n as u32).collect();
     // Level 0 works on `g0` itself (no copy: it is the largest graph); later levels own their
     // aggregated graphs (weights in the narrowest exact type, see `Aggregate`), except the
-    // kept level-1 graph, which outlives the pass.
+    // kept one, which outlives the pass.
     let mut owned: Option<Aggregate> = None;
     let mut kept: Option<Base> = None;
+    // Every level so far aggregated its refined partition (and a `Base` is wanted).
+    let mut chain = keep;
     let mut comm = init.to_vec();
     let mut levels = first_level;
     loop {
@@ -593,7 +611,6 @@ fn leiden_pass<W: Weight>(
                 leiden_level(g, &mut comm, cfg, gp, &mut rng, (seed, unit), last)
             }),
         };
-        let bottom = levels == first_level;
         levels += 1;
         let Some(level) = step else {
             break;
@@ -602,12 +619,17 @@ fn leiden_pass<W: Weight>(
             *m = level.part[*m as usize];
         }
         comm = level.init;
-        if bottom && keep && level.refined {
+        chain &= level.refined;
+        if chain && levels <= RESUME_LEVEL {
+            // Still on the refined chain: this level replaces the kept one (the previous kept
+            // graph was only needed to build this level's).
             kept = Some(Base {
-                part: level.part,
+                part: membership.clone(),
                 graph: level.graph,
+                level: levels,
             });
         } else {
+            chain = false;
             owned = Some(level.graph);
         }
     }
@@ -682,11 +704,11 @@ fn split_components<W: Weight>(g: &LevelGraph<W>, comm: &mut [u32]) {
 /// (membership, levels of the last pass, passes run).
 ///
 /// The first pass (and any pass that finds no valid [`Base`]) is a full multi-level pass from
-/// level 0; it keeps its level-0 refined partition and that partition's aggregate. A later pass
-/// then runs in two steps (see the module doc): the levels from 1 up on the kept graph, from
-/// the current partition; then one fast local moving of the original nodes from that result,
-/// whose communities are split into their connected components when any node moved (the kept
-/// refinement is then stale, so the pass after it is a full pass again).
+/// level 0; it keeps one level of its hierarchy ([`Base`], level [`RESUME_LEVEL`] at most). A
+/// later pass (see the module doc) starts with fast local moving of the original nodes from
+/// the current partition; when no node moved it goes on from the kept level, else it splits
+/// the communities into their connected components and ends (the kept hierarchy is then stale,
+/// so the pass after it is a full pass again).
 pub(crate) fn leiden(
     g: &Csr,
     cfg: &CommunityConfig,
@@ -732,22 +754,22 @@ fn leiden_on<W: Weight>(
                 let mut rng = rng_for(seed, Stream::Leiden, u64::from(iterations) << 32);
                 if move_nodes_fast(&g0, &mut next, gp, &mut rng) {
                     // A node leaving may disconnect its community: split it (never lowers the
-                    // quality). The kept refinement is no longer inside the communities, so the
+                    // quality). The kept nodes are no longer inside the communities, so the
                     // pass ends here and the next one is a full pass.
                     split_components(&g0, &mut next);
                     renumber(&mut next);
                     next
                 } else {
-                    // Nothing moved: the kept refinement is still inside the communities, so
-                    // the pass goes on from its aggregate (levels 1 and up). Each node of the
-                    // kept graph is one refined part, inside one community of `part`.
+                    // Nothing moved: the kept nodes are still inside the communities, so the
+                    // pass goes on from the kept level. Each node of the kept graph is a
+                    // connected set of original nodes inside one community of `part`.
                     drop(next);
                     let mut init = vec![0u32; b.graph.n()];
                     for (v, &p) in b.part.iter().enumerate() {
                         init[p as usize] = part[v];
                     }
                     let (top, lv, _) = with_level!(&b.graph, g => {
-                        leiden_pass(g, &init, cfg, gp, seed, (iterations, 1), false)
+                        leiden_pass(g, &init, cfg, gp, seed, (iterations, b.level), false)
                     });
                     levels = levels.max(lv);
                     let mut next: Vec<u32> = b.part.iter().map(|&p| top[p as usize]).collect();
@@ -906,6 +928,47 @@ mod tests {
                     "{name}: {iterations} passes {q} < {last}"
                 );
                 last = q;
+            }
+        }
+    }
+
+    /// The level a first pass keeps for later passes is level 2 when the pass got there through
+    /// refined partitions, and each kept node is a connected set of original nodes inside one
+    /// community of the pass's result (what resuming from it relies on).
+    #[test]
+    fn kept_level_nodes_are_connected_and_inside_one_community() {
+        for (name, g) in [
+            ("skewed", skewed(4000, 3)),
+            ("planted", planted(3000, 30, 7)),
+        ] {
+            let cfg = CommunityConfig::default();
+            let (out, levels, base) = with_level0!(Level0::from_csr(&g, cfg.objective), g0 => {
+                let gp = gamma_prime(&g0, &cfg);
+                let init: Vec<u32> = (0..g0.n() as u32).collect();
+                leiden_pass(&g0, &init, &cfg, gp, 5, (0, 0), true)
+            });
+            let base = base.expect("a first pass of several levels keeps one");
+            assert!(levels > RESUME_LEVEL, "{name}: {levels} levels");
+            assert_eq!(base.level, RESUME_LEVEL, "{name}");
+            assert_eq!(base.part.len(), g.n(), "{name}");
+            assert_eq!(
+                base.part.iter().map(|&p| p as usize + 1).max(),
+                Some(base.graph.n()),
+                "{name}"
+            );
+            assert!(base.graph.n() < g.n(), "{name}");
+            assert!(
+                quality::disconnected_communities(&g, &base.part).is_empty(),
+                "{name}: a kept node is disconnected"
+            );
+            let mut community = vec![u32::MAX; base.graph.n()];
+            for (v, &p) in base.part.iter().enumerate() {
+                let c = &mut community[p as usize];
+                assert!(
+                    *c == u32::MAX || *c == out[v],
+                    "{name}: kept node {p} is split"
+                );
+                *c = out[v];
             }
         }
     }

@@ -89,7 +89,7 @@ pub struct CommunityConfig {
     #[arg(long, default_value_t = DEFAULT_MAX_LEVELS, value_name = "N")]
     pub max_levels: u32,
     /// Leiden passes, each starting from the previous result with local moving of the nodes;
-    /// a later pass then reuses the first pass's level-1 graph when no node moved, else it
+    /// a later pass then resumes from the first pass's level-2 graph when no node moved, else it
     /// splits disconnected communities and ends (0 = repeat until a pass changes nothing, at
     /// most --max-iterations passes).
     #[arg(long, default_value_t = DEFAULT_LEIDEN_ITERATIONS, value_name = "N")]
