@@ -58,8 +58,8 @@
 //! refinement merged nothing there) later passes are full passes. `levels` reports the most
 //! levels any pass ran.
 //!
-//! Every community of the result is connected (tested). Time O(m) per level phase plus
-//! O(m log d) per aggregation; space O(n + m). The level-0 graph borrows the undirected view's
+//! Every community of the result is connected (tested). Time O(m) per level phase (moving,
+//! refinement, aggregation); space O(n + m). The level-0 graph borrows the undirected view's
 //! rows (no copy) when it has no self-loops, so the extra memory of level 0 is O(n); the kept
 //! level-2 graph outlives the first pass (it was alive anyway while level 3 was built, and it
 //! is smaller than the level-1 graph that a first pass holds while it builds level 2).

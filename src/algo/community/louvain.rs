@@ -16,14 +16,15 @@
 //! to a local optimum, then aggregation of the communities); only the order of visits differs from
 //! full sweeps, as in the "fast local moving" of Ozaki, Tezuka & Inaba (2016) used by Leiden.
 //! A node moves only for a strictly positive gain over staying; among equal gains the community
-//! met first in the node's (sorted) row wins. Rounds stop when a round moves nothing, when its
+//! met first in the node's row wins (level 0: the view's rows, sorted by node; an aggregate's row
+//! lists the neighbouring parts in first-seen order, see [`LevelGraph::aggregate`]). Rounds stop when a round moves nothing, when its
 //! total gain is below `tolerance` (in modularity units), or after `max_iterations` rounds. Levels
 //! stop when nothing moved or after `max_levels`.
 //! Aggregation (the part parallelised with rayon) sums weights in a fixed member order, so results
 //! are identical for any thread count.
 //!
 //! Time: O(m) for the first round of a level, later rounds only the rows of queued nodes;
-//! O(m log d) per aggregation; space O(n + m) for the level graphs (an aggregate is written
+//! O(m) per aggregation; space O(n + m) for the level graphs (an aggregate is written
 //! straight into its final arrays, see [`LevelGraph::aggregate`]).
 
 use super::moving::{
@@ -257,7 +258,7 @@ impl<W: Weight> LevelGraph<'_, W> {
 
     /// Collapse the nodes of each part (ids dense `0..k`) into one node; edges between parts are
     /// summed, edges inside a part dropped. Parallel over fixed chunks of parts, each part summed
-    /// on its own in member order and its row sorted by part, so the result does not depend on
+    /// on its own in member order and its row in first-seen order, so the result does not depend on
     /// the thread count. Rows go straight into flat per-chunk buffers (no per-row allocation),
     /// concatenated in chunk order.
     ///
@@ -353,21 +354,13 @@ impl<W: Weight> LevelGraph<'_, W> {
                                 return None;
                             }
                             let mem = &members[start[p]..start[p + 1]];
-                            let arcs: u64 = mem
-                                .iter()
-                                .map(|&v| self.offsets[v as usize + 1] - self.offsets[v as usize])
-                                .sum();
                             let mut nw = 0.0;
                             let mut sz = 0.0;
                             for &v in mem {
                                 nw += self.node_w[v as usize];
                                 sz += self.size[v as usize];
                             }
-                            let row = if arcs <= SORT_MERGE_MAX {
-                                rm.merge_sorted(self, mem, part, p as u32)
-                            } else {
-                                rm.merge_dense(self, mem, part, p as u32)
-                            };
+                            let row = rm.merge(self, mem, part, p as u32);
                             rl[i] = row.len() as u64;
                             for &(q, sum) in row {
                                 rt[at] = q;
@@ -442,91 +435,51 @@ impl<T> ScratchPool<T> {
     }
 }
 
-/// Parts whose members hold at most this many arcs merge their row by sorting (see
-/// [`RowMerge`]); larger parts use a dense accumulator over the parts.
-const SORT_MERGE_MAX: u64 = 1 << 12;
-
 /// Per-thread scratch of [`LevelGraph::aggregate`]: builds one part's aggregated row, the
-/// neighbouring parts in ascending order with their summed weights. Both ways sum each
-/// neighbouring part's arcs in the same order (members in node order, each row in row order,
-/// starting from `0.0`), so they give the same bits.
+/// neighbouring parts in first-seen order (members in node order, each member's row in row
+/// order) with their summed weights, each sum started from `0.0` and added in that same order.
+///
+/// A position array over the parts finds a part already in the row in O(1). Until session 10
+/// rows were sorted by part (by sorting (part, arc rank) keys, or a dense accumulator for large
+/// parts): the same sums, but the sort was most of the aggregation's time (LFR 100k: all
+/// aggregations 0.076 → 0.049 s; R-MAT scale 20: 1.32 → 0.90 s). Nothing needs sorted rows:
+/// the order only decides ties between equal gains, and first-seen order is as deterministic.
 struct RowMerge {
-    /// Sort keys: neighbouring part in the high 32 bits, arc rank in the low 32.
-    keys: Vec<u64>,
-    /// Arc weights in arc rank order.
-    vals: Vec<f64>,
+    /// Position of each part in `row`, `u32::MAX` when absent (restored after every row).
+    pos: Vec<u32>,
     /// The merged row.
     row: Vec<(u32, f64)>,
-    /// Dense accumulator (made on first use: only parts with many arcs need it).
-    dense: Option<Accum>,
-    k: usize,
 }
 
 impl RowMerge {
     fn new(k: usize) -> Self {
         RowMerge {
-            keys: Vec::new(),
-            vals: Vec::new(),
+            pos: vec![u32::MAX; k],
             row: Vec::new(),
-            dense: None,
-            k,
         }
     }
 
-    /// Sort-based merge: the arcs leaving part `p` are listed in order with their rank, sorted
-    /// by (part, rank) and summed run by run. Sequential memory traffic only, which beats the
-    /// dense accumulator's random reads and writes when rows are short and mostly distinct
-    /// (the refined aggregates of sparse graphs keep nearly every arc).
-    fn merge_sorted<W: Weight>(
+    /// The aggregated row of part `p` (members `mem`).
+    fn merge<W: Weight>(
         &mut self,
         g: &LevelGraph<W>,
         mem: &[u32],
         part: &[u32],
         p: u32,
     ) -> &[(u32, f64)] {
-        self.keys.clear();
-        self.vals.clear();
         self.row.clear();
         for (q, w) in external_arcs(g, mem, part, p) {
-            // The rank fits in 32 bits: the caller sends at most `SORT_MERGE_MAX` arcs.
-            self.keys.push(u64::from(q) << 32 | self.vals.len() as u64);
-            self.vals.push(w);
-        }
-        self.keys.sort_unstable();
-        let mut it = self.keys.iter().peekable();
-        while let Some(&key) = it.next() {
-            let q = (key >> 32) as u32;
-            let mut sum = 0.0 + self.vals[(key & 0xFFFF_FFFF) as usize];
-            while let Some(&&next) = it.peek() {
-                if (next >> 32) as u32 != q {
-                    break;
-                }
-                sum += self.vals[(next & 0xFFFF_FFFF) as usize];
-                it.next();
+            let i = self.pos[q as usize];
+            if i == u32::MAX {
+                self.pos[q as usize] = self.row.len() as u32;
+                self.row.push((q, 0.0 + w));
+            } else {
+                self.row[i as usize].1 += w;
             }
-            self.row.push((q, sum));
         }
-        &self.row
-    }
-
-    /// Dense-accumulator merge for parts with many arcs.
-    fn merge_dense<W: Weight>(
-        &mut self,
-        g: &LevelGraph<W>,
-        mem: &[u32],
-        part: &[u32],
-        p: u32,
-    ) -> &[(u32, f64)] {
-        let k = self.k;
-        let acc = self.dense.get_or_insert_with(|| Accum::new(k));
-        for (q, w) in external_arcs(g, mem, part, p) {
-            acc.add(q, w);
+        for &(q, _) in &self.row {
+            self.pos[q as usize] = u32::MAX;
         }
-        acc.touched.sort_unstable();
-        self.row.clear();
-        self.row
-            .extend(acc.touched.iter().map(|&q| (q, acc.acc[q as usize])));
-        acc.clear();
         &self.row
     }
 }
@@ -890,10 +843,11 @@ mod tests {
     }
 
     #[test]
-    fn sorted_and_dense_row_merges_give_the_same_bits() {
+    fn row_merge_sums_in_first_seen_order() {
         // A pseudo-random graph with fractional weights (sums depend on their order) and a
-        // partition with parts of very different sizes: every part's row must come out the
-        // same, bit for bit, from both merges.
+        // partition with parts of very different sizes. One scratch merges every part in turn
+        // (its position array must be clean after each row); each row must list the neighbouring
+        // parts once, in first-seen order, with the bits of a plain left-to-right sum.
         let n = 600u32;
         let mut edges = Vec::new();
         let mut x = 0x9E37_79B9_7F4A_7C15u64;
@@ -934,20 +888,33 @@ mod tests {
         let mut rm = RowMerge::new(k);
         let mut nonempty = 0;
         for (q, mem) in members.iter().enumerate() {
-            let sorted: Vec<(u32, u64)> = rm
-                .merge_sorted(&g, mem, &part, q as u32)
+            // Reference: arcs in member order, each row in row order.
+            let mut order: Vec<u32> = Vec::new();
+            let mut sums: std::collections::HashMap<u32, f64> = std::collections::HashMap::new();
+            for &v in mem {
+                let (ts, ws) = g.row(v);
+                for (&u, &w) in ts.iter().zip(ws) {
+                    let t = part[u as usize];
+                    if t == q as u32 {
+                        continue;
+                    }
+                    let e = sums.entry(t).or_insert_with(|| {
+                        order.push(t);
+                        0.0
+                    });
+                    *e += f64::from(w);
+                }
+            }
+            let want: Vec<(u32, u64)> = order.iter().map(|t| (*t, sums[t].to_bits())).collect();
+            let got: Vec<(u32, u64)> = rm
+                .merge(&g, mem, &part, q as u32)
                 .iter()
                 .map(|&(t, w)| (t, w.to_bits()))
                 .collect();
-            let dense: Vec<(u32, u64)> = rm
-                .merge_dense(&g, mem, &part, q as u32)
-                .iter()
-                .map(|&(t, w)| (t, w.to_bits()))
-                .collect();
-            assert_eq!(sorted, dense, "part {q}");
-            assert!(sorted.windows(2).all(|w| w[0].0 < w[1].0));
-            nonempty += usize::from(!sorted.is_empty());
+            assert_eq!(got, want, "part {q}");
+            nonempty += usize::from(got.len() > 3);
         }
+        assert!(rm.pos.iter().all(|&p| p == u32::MAX));
         assert!(nonempty > 10);
     }
 
