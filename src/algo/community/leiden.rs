@@ -41,9 +41,9 @@
 //!   skipped because it costs much and gains little: on the LFR benchmark graph (100k nodes)
 //!   its moving from the first pass's result gained 0.000002 modularity of the second pass's
 //!   0.00006 (nearly all of which comes from level 2), while its phases were 12–15 % of the
-//!   whole run; resuming at level 2 keeps most of the gain (0.585798 against 0.585802 for
-//!   seed 42, 2–13 · 10⁻⁶ less over seeds 1–4) at 12–15 % less time, and resuming at level
-//!   3 loses all of it (0.585769, the first pass's result).
+//!   whole run; resuming at level 2 keeps most of the gain (2–13 · 10⁻⁶ less modularity
+//!   than resuming at level 1 over seeds 1–4 and 42) at 12–15 % less time, and resuming at
+//!   level 3 loses all of it (seed 42: the first pass's 0.585769).
 //! - if some node moved (a node locked into a refined part may gain by moving alone: about
 //!   18 % of an R-MAT graph's nodes do, which is most of the second pass's gain there), each
 //!   community is split into its connected components (same ids in node order; a split never
