@@ -119,11 +119,16 @@ struct Loader<'o> {
 const AMBIGUOUS: u32 = u32::MAX;
 
 fn handle_key(platform: &str, handle: &str) -> String {
-    format!(
-        "{}:{}",
-        platform.trim().to_ascii_lowercase(),
-        handle.trim().trim_start_matches('@')
-    )
+    // Built by hand: `format!` plus a lower-cased copy of the platform were two allocations
+    // and the formatting machinery per identity row.
+    let p = platform.trim();
+    let h = handle.trim().trim_start_matches('@');
+    let mut k = String::with_capacity(p.len() + 1 + h.len());
+    k.push_str(p);
+    k.make_ascii_lowercase();
+    k.push(':');
+    k.push_str(h);
+    k
 }
 
 /// Rough row count of an uncompressed delimited file (file size over the mean length of its
