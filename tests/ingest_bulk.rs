@@ -69,10 +69,21 @@ fn edges_of(g: &PropertyGraph) -> Vec<(u32, u32, String)> {
 
 #[test]
 fn bulk_rows_equal_row_by_row_for_any_thread_count() {
-    let rows = random_rows(20_000, 300, 11);
+    bulk_equals_row_by_row(20_000, 300, 11, &[1, 2, 3]);
+}
+
+/// More rows than one fold chunk (65,536), so pairs are folded by several chunks and the
+/// source buckets are filled by several threads.
+#[test]
+fn bulk_rows_equal_row_by_row_across_fold_chunks() {
+    bulk_equals_row_by_row(200_000, 5_000, 12, &[2, 4]);
+}
+
+fn bulk_equals_row_by_row(n_rows: usize, n_nodes: u32, seed: u64, threads: &[usize]) {
+    let rows = random_rows(n_rows, n_nodes, seed);
     let names = ["x", "instagram", "tiktok"];
     for half_life in [None, Some(86_400.0 * 30.0)] {
-        let mut one = graph_with_nodes(300);
+        let mut one = graph_with_nodes(n_nodes);
         for r in &rows {
             one.add_interaction(
                 r.s,
@@ -93,8 +104,8 @@ fn bulk_rows_equal_row_by_row_for_any_thread_count() {
                 1u64 << i
             })
             .collect();
-        for k in [1, 2, 3] {
-            let mut bulk = graph_with_nodes(300);
+        for &k in threads {
+            let mut bulk = graph_with_nodes(n_nodes);
             bulk.platforms = one.platforms.clone();
             pool(k).install(|| bulk.add_interaction_rows(&rows, &bits, half_life));
             assert_eq!(edges_of(&bulk), edges_of(&one), "threads {k}");
