@@ -1,5 +1,5 @@
 //! The inline-key id map used by ingest (`graph::property::IdMap`) behaves like a `HashMap`:
-//! inline (1..=23 bytes) and long keys, overwrites, growth and misses.
+//! inline (1..=23 bytes, narrow and wide slots) and long keys, overwrites, growth and misses.
 
 use kolgraph::graph::property::IdMap;
 use proptest::prelude::*;
@@ -88,4 +88,52 @@ fn slot_index_and_touch_slots_never_change_lookups() {
     }
     assert_eq!(m.get("a-very-long-external-identifier-0001"), Some(7));
     assert_eq!(m.len(), 50_001);
+}
+
+/// Keys of up to 11 bytes live in 16-byte slots until the first 12-to-23-byte key, which moves
+/// every entry to 32-byte slots: lookups resolve the same before and after the move.
+#[test]
+fn narrow_slots_then_wide() {
+    let mut m = IdMap::new();
+    for i in 0..100_000u32 {
+        m.insert(&format!("c{i:010}"), i);
+    }
+    assert_eq!("c0000000000".len(), 11);
+    assert_eq!(m.get("c00000000000"), None);
+    assert_eq!(m.get("c000000000\0"), None);
+    assert_eq!(m.get("c000000000"), None);
+    assert!(m.slot_index("c0000000001").is_some());
+    assert_eq!(m.slot_index("c00000000001"), None);
+    m.insert("x:twelve-byte", 7);
+    m.insert("a-very-long-external-identifier-0001", 8);
+    m.insert("", 9);
+    assert!(m.slot_index("x:twelve-byte").is_some());
+    for i in 0..100_000u32 {
+        assert_eq!(m.get(&format!("c{i:010}")), Some(i));
+    }
+    assert_eq!(m.get("x:twelve-byte"), Some(7));
+    assert_eq!(m.get("a-very-long-external-identifier-0001"), Some(8));
+    assert_eq!(m.get(""), Some(9));
+    assert_eq!(m.get("c00000000000"), None);
+    m.insert("c0000000005", 1);
+    assert_eq!(m.get("c0000000005"), Some(1));
+    assert_eq!(m.len(), 100_003);
+}
+
+proptest! {
+    #[test]
+    fn short_keys_match_hashmap(ops in proptest::collection::vec(("[a\0b]{0,12}", any::<u32>()), 0..300),
+                                probes in proptest::collection::vec("[a\0b]{0,13}", 0..50)) {
+        let mut m = IdMap::new();
+        let mut model: HashMap<String, u32> = HashMap::new();
+        for (k, v) in &ops {
+            m.insert(k, *v);
+            model.insert(k.clone(), *v);
+            prop_assert_eq!(m.get(k), Some(*v));
+        }
+        prop_assert_eq!(m.len(), model.len());
+        for k in ops.iter().map(|(k, _)| k).chain(probes.iter()) {
+            prop_assert_eq!(m.get(k), model.get(k).copied());
+        }
+    }
 }

@@ -150,16 +150,23 @@ fn fold_row(
 
 /// String key → `u32` map tuned for ingest's id lookups (external ids, `platform:handle` keys).
 ///
-/// Keys of 1 to 23 bytes (nearly all real ids and handles) are packed inline into three words
-/// (bytes + length) and stored in one open-addressing array of cache-line-aligned 32-byte slots
-/// (linear probing, load ≤ 3/4): a hit or a miss usually touches one cache line. hashbrown
-/// needs a control-byte probe plus a bucket read, and a heap string compare for string keys
-/// (two or three cache/TLB misses per lookup on a million-entry table; the id lookups were a
-/// third of the ingest CPU). Longer keys go to a `FastMap<String, u32>`. Never iterated, so
-/// the hash cannot reach any output.
+/// Keys of 1 to 23 bytes (nearly all real ids and handles) are packed inline (bytes + length)
+/// into one open-addressing array of cache-line-aligned slots (linear probing, load ≤ 3/4): a
+/// hit or a miss usually touches one cache line. hashbrown needs a control-byte probe plus a
+/// bucket read, and a heap string compare for string keys (two or three cache/TLB misses per
+/// lookup on a million-entry table; the id lookups were a third of the ingest CPU). Longer
+/// keys go to a `FastMap<String, u32>`. Never iterated, so the hash cannot reach any output.
+///
+/// While no inline key is longer than 11 bytes (customer ids), slots are 16 bytes (`narrow`),
+/// which halves the table and its cache/TLB misses; the first longer inline key moves every
+/// entry to 32-byte slots (`wide`). A lookup only reads the array of the current layout, and
+/// a narrow map answers a 12-to-23-byte key with `None` without reading memory (it holds none).
 #[derive(Clone, Default)]
 pub struct IdMap {
+    narrow: Vec<NarrowSlot>,
     slots: Vec<IdSlot>,
+    /// True once an inline key of more than [`NARROW_KEY`] bytes was inserted (`narrow` empty).
+    wide: bool,
     len: usize,
     long: FastMap<String, u32>,
 }
@@ -172,6 +179,16 @@ struct IdSlot {
     val: u32,
 }
 
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+#[repr(C, align(16))]
+struct NarrowSlot {
+    /// Key bytes 0..8.
+    lo: u64,
+    /// Key bytes 8..11, then the length byte: 0 = empty.
+    hi: u32,
+    val: u32,
+}
+
 impl std::fmt::Debug for IdMap {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("IdMap").field("len", &self.len()).finish()
@@ -180,6 +197,9 @@ impl std::fmt::Debug for IdMap {
 
 /// Longest key stored inline.
 const INLINE_KEY: usize = 23;
+
+/// Longest key stored in a narrow slot.
+const NARROW_KEY: usize = 11;
 
 /// The inline key of a key of 1 to 23 bytes (injective: the length is the last byte).
 #[inline]
@@ -200,10 +220,35 @@ fn pack_id(id: &str) -> Option<[u64; 3]> {
     Some(k)
 }
 
+/// The narrow key `(lo, hi)` of a key of 1 to 11 bytes (injective: the length is the last byte).
+#[inline]
+fn pack_narrow(b: &[u8]) -> (u64, u32) {
+    debug_assert!((1..=NARROW_KEY).contains(&b.len()));
+    let mut w = [0u8; 16];
+    w[..b.len()].copy_from_slice(b);
+    w[11] = b.len() as u8;
+    let mut lo = [0u8; 8];
+    lo.copy_from_slice(&w[..8]);
+    let mut hi = [0u8; 4];
+    hi.copy_from_slice(&w[8..12]);
+    (u64::from_le_bytes(lo), u32::from_le_bytes(hi))
+}
+
+/// The 24-byte inline key of a narrow key (same bytes, length moved to byte 23).
+#[inline]
+fn widen(lo: u64, hi: u32) -> [u64; 3] {
+    [lo, u64::from(hi & 0x00ff_ffff), u64::from(hi >> 24) << 56]
+}
+
 #[inline]
 fn slot_hash(k: &[u64; 3]) -> u64 {
     let h = (k[0].wrapping_mul(FX_K) ^ k[1]).rotate_left(23);
     crate::algo::rng::mix64(h.wrapping_mul(FX_K) ^ k[2])
+}
+
+#[inline]
+fn narrow_hash(lo: u64, hi: u32) -> u64 {
+    crate::algo::rng::mix64(lo.wrapping_mul(FX_K) ^ u64::from(hi))
 }
 
 impl IdMap {
@@ -225,6 +270,25 @@ impl IdMap {
     /// Value of a key.
     #[inline]
     pub fn get(&self, id: &str) -> Option<u32> {
+        let b = id.as_bytes();
+        if !self.wide && (1..=INLINE_KEY).contains(&b.len()) {
+            if b.len() > NARROW_KEY || self.narrow.is_empty() {
+                return None;
+            }
+            let (lo, hi) = pack_narrow(b);
+            let mask = self.narrow.len() - 1;
+            let mut i = narrow_hash(lo, hi) as usize & mask;
+            loop {
+                let s = &self.narrow[i];
+                if s.lo == lo && s.hi == hi {
+                    return Some(s.val);
+                }
+                if s.hi == 0 {
+                    return None;
+                }
+                i = (i + 1) & mask;
+            }
+        }
         match pack_id(id) {
             Some(k) => {
                 if self.slots.is_empty() {
@@ -252,21 +316,28 @@ impl IdMap {
     /// cache misses; the lookups that follow then hit the cache (a safe software prefetch).
     #[inline]
     pub fn touch(&self, id: &str) -> u32 {
-        match pack_id(id) {
-            Some(k) if !self.slots.is_empty() => {
-                self.slots[slot_hash(&k) as usize & (self.slots.len() - 1)].val
-            }
-            _ => 0,
+        match self.slot_index(id) {
+            Some(i) => self.touch_slots(&[i]),
+            None => 0,
         }
     }
 
-    /// Index of the first slot a lookup of `id` reads (`None` for a key kept outside the slot
-    /// array or an empty map). With [`IdMap::touch_slots`] a batch of lookups is warmed in two
-    /// passes: first the (cheap) hashes, then a tight loop of independent loads, so that many
-    /// cache misses are in flight at once (hashing between the loads kept only a few in
-    /// flight: the CPU's reorder window filled with hashing instructions).
+    /// Index of the first slot a lookup of `id` reads (`None` when the lookup reads no slot:
+    /// a key kept outside the slot array, a key too long for a narrow map, an empty map). With
+    /// [`IdMap::touch_slots`] a batch of lookups is warmed in two passes: first the (cheap)
+    /// hashes, then a tight loop of independent loads, so that many cache misses are in flight
+    /// at once (hashing between the loads kept only a few in flight: the CPU's reorder window
+    /// filled with hashing instructions).
     #[inline]
     pub fn slot_index(&self, id: &str) -> Option<usize> {
+        let b = id.as_bytes();
+        if !self.wide {
+            if b.is_empty() || b.len() > NARROW_KEY || self.narrow.is_empty() {
+                return None;
+            }
+            let (lo, hi) = pack_narrow(b);
+            return Some(narrow_hash(lo, hi) as usize & (self.narrow.len() - 1));
+        }
         match pack_id(id) {
             Some(k) if !self.slots.is_empty() => {
                 Some(slot_hash(&k) as usize & (self.slots.len() - 1))
@@ -280,9 +351,17 @@ impl IdMap {
     #[inline]
     pub fn touch_slots(&self, idx: &[usize]) -> u32 {
         let mut warm = 0u32;
-        for &i in idx {
-            if let Some(s) = self.slots.get(i) {
-                warm ^= s.val;
+        if self.wide {
+            for &i in idx {
+                if let Some(s) = self.slots.get(i) {
+                    warm ^= s.val;
+                }
+            }
+        } else {
+            for &i in idx {
+                if let Some(s) = self.narrow.get(i) {
+                    warm ^= s.val;
+                }
             }
         }
         warm
@@ -290,8 +369,22 @@ impl IdMap {
 
     /// Set the value of a key (replacing any previous one).
     pub fn insert(&mut self, id: &str, v: u32) {
+        let b = id.as_bytes();
+        if !self.wide && (1..=NARROW_KEY).contains(&b.len()) {
+            if (self.len + 1) * 4 > self.narrow.len() * 3 {
+                self.rehash((self.narrow.len() * 2).max(64));
+            }
+            let (lo, hi) = pack_narrow(b);
+            if self.put_narrow(lo, hi, v) {
+                self.len += 1;
+            }
+            return;
+        }
         match pack_id(id) {
             Some(k) => {
+                if !self.wide {
+                    self.make_wide();
+                }
                 if (self.len + 1) * 4 > self.slots.len() * 3 {
                     self.rehash((self.slots.len() * 2).max(64));
                 }
@@ -302,6 +395,37 @@ impl IdMap {
             None => {
                 self.long.insert(id.to_string(), v);
             }
+        }
+    }
+
+    /// Move the narrow entries to 32-byte slots (a first inline key too long for a narrow slot).
+    fn make_wide(&mut self) {
+        let old = std::mem::take(&mut self.narrow);
+        self.wide = true;
+        let n = ((self.len + 1) * 4).div_ceil(3).next_power_of_two().max(64);
+        self.slots = vec![IdSlot::default(); n.max(old.len())];
+        for s in old {
+            if s.hi != 0 {
+                self.put(widen(s.lo, s.hi), s.val);
+            }
+        }
+    }
+
+    /// Insert or overwrite in the narrow array; true when the key is new.
+    fn put_narrow(&mut self, lo: u64, hi: u32, val: u32) -> bool {
+        let mask = self.narrow.len() - 1;
+        let mut i = narrow_hash(lo, hi) as usize & mask;
+        loop {
+            let s = &mut self.narrow[i];
+            if s.lo == lo && s.hi == hi {
+                s.val = val;
+                return false;
+            }
+            if s.hi == 0 {
+                *s = NarrowSlot { lo, hi, val };
+                return true;
+            }
+            i = (i + 1) & mask;
         }
     }
 
@@ -323,11 +447,21 @@ impl IdMap {
         }
     }
 
+    /// Resize the array of the current layout to `n` slots (a power of two).
     fn rehash(&mut self, n: usize) {
-        let old = std::mem::replace(&mut self.slots, vec![IdSlot::default(); n]);
-        for s in old {
-            if s.key != [0; 3] {
-                self.put(s.key, s.val);
+        if self.wide {
+            let old = std::mem::replace(&mut self.slots, vec![IdSlot::default(); n]);
+            for s in old {
+                if s.key != [0; 3] {
+                    self.put(s.key, s.val);
+                }
+            }
+        } else {
+            let old = std::mem::replace(&mut self.narrow, vec![NarrowSlot::default(); n]);
+            for s in old {
+                if s.hi != 0 {
+                    self.put_narrow(s.lo, s.hi, s.val);
+                }
             }
         }
     }
@@ -335,7 +469,12 @@ impl IdMap {
     /// Make room for `n` more keys without rehashing.
     pub fn reserve(&mut self, n: usize) {
         let want = ((self.len + n) * 4).div_ceil(3).next_power_of_two();
-        if want > self.slots.len() {
+        let have = if self.wide {
+            self.slots.len()
+        } else {
+            self.narrow.len()
+        };
+        if want > have {
             self.rehash(want);
         }
     }
@@ -391,7 +530,7 @@ impl PropertyGraph {
         self.ids.get(id)
     }
 
-    /// Free the id → node map (32 bytes per slot, ~256 MiB at 5M nodes) once a caller is done
+    /// Free the id → node map (16 or 32 bytes per slot, up to ~256 MiB at 5M nodes) once a caller is done
     /// resolving external ids, e.g. a CLI command that only maps node indices back to ids for
     /// output. Later lookups still work by scanning the nodes (slow; handle aliases no longer
     /// resolve); a later node insertion rebuilds the map from the node ids.
