@@ -137,3 +137,16 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn wide_from_the_start() {
+    let mut m = IdMap::new_wide();
+    m.reserve(1000);
+    m.insert("x:a", 1);
+    m.insert("instagram:somebody", 2);
+    assert_eq!(m.get("x:a"), Some(1));
+    assert_eq!(m.get("instagram:somebody"), Some(2));
+    assert_eq!(m.get("x:b"), None);
+    assert!(m.slot_index("x:a").is_some());
+    assert_eq!(m.len(), 2);
+}

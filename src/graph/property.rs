@@ -257,6 +257,15 @@ impl IdMap {
         Self::default()
     }
 
+    /// Empty map that starts with 32-byte slots, for keys mostly longer than 11 bytes
+    /// (`platform:handle`): a narrow reserve would be filled, then moved at the first such key.
+    pub fn new_wide() -> Self {
+        Self {
+            wide: true,
+            ..Self::default()
+        }
+    }
+
     /// Number of keys.
     pub fn len(&self) -> usize {
         self.len + self.long.len()

@@ -200,7 +200,7 @@ impl<'o> Loader<'o> {
             g: PropertyGraph::new(),
             report: IngestReport::default(),
             closed: false,
-            handles: IdMap::new(),
+            handles: IdMap::new_wide(),
             bare: IdMap::new(),
             numeric: BTreeMap::new(),
             non_numeric: HashSet::new(),
