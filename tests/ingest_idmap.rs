@@ -46,20 +46,28 @@ fn many_keys_grow_and_resolve() {
     }
 }
 
+/// Insert `ops` into an [`IdMap`] and a `HashMap`; every key reads back right after its insert,
+/// and at the end the sizes and every inserted or probed key agree.
+fn same_as_hashmap(ops: &[(String, u32)], probes: &[String]) -> Result<(), TestCaseError> {
+    let mut m = IdMap::new();
+    let mut model: HashMap<String, u32> = HashMap::new();
+    for (k, v) in ops {
+        m.insert(k, *v);
+        model.insert(k.clone(), *v);
+        prop_assert_eq!(m.get(k), Some(*v));
+    }
+    prop_assert_eq!(m.len(), model.len());
+    for k in ops.iter().map(|(k, _)| k).chain(probes.iter()) {
+        prop_assert_eq!(m.get(k), model.get(k).copied());
+    }
+    Ok(())
+}
+
 proptest! {
     #[test]
     fn matches_hashmap(ops in proptest::collection::vec(("[a-c:@]{0,30}", any::<u32>()), 0..300),
                        probes in proptest::collection::vec("[a-c:@]{0,30}", 0..50)) {
-        let mut m = IdMap::new();
-        let mut model: HashMap<String, u32> = HashMap::new();
-        for (k, v) in &ops {
-            m.insert(k, *v);
-            model.insert(k.clone(), *v);
-        }
-        prop_assert_eq!(m.len(), model.len());
-        for k in ops.iter().map(|(k, _)| k).chain(probes.iter()) {
-            prop_assert_eq!(m.get(k), model.get(k).copied());
-        }
+        same_as_hashmap(&ops, &probes)?;
     }
 }
 
@@ -124,17 +132,7 @@ proptest! {
     #[test]
     fn short_keys_match_hashmap(ops in proptest::collection::vec(("[a\0b]{0,12}", any::<u32>()), 0..300),
                                 probes in proptest::collection::vec("[a\0b]{0,13}", 0..50)) {
-        let mut m = IdMap::new();
-        let mut model: HashMap<String, u32> = HashMap::new();
-        for (k, v) in &ops {
-            m.insert(k, *v);
-            model.insert(k.clone(), *v);
-            prop_assert_eq!(m.get(k), Some(*v));
-        }
-        prop_assert_eq!(m.len(), model.len());
-        for k in ops.iter().map(|(k, _)| k).chain(probes.iter()) {
-            prop_assert_eq!(m.get(k), model.get(k).copied());
-        }
+        same_as_hashmap(&ops, &probes)?;
     }
 }
 
