@@ -26,7 +26,12 @@
 //!    cleared when the node is visited, neighbours pushed in row order, Leiden's
 //!    empty-community stack, the budget) stays in the sequential apply loop.
 //! 3. **Pipeline**: the proposals of batch `k + 1` are computed (by the other threads) while
-//!    batch `k` is applied (`rayon::join`), so proposing and applying overlap. This is valid
+//!    batch `k` is applied, so proposing and applying overlap; the applying thread then helps
+//!    with what is left of them. The other threads take chunks of 64 nodes from a shared
+//!    board ([`Board`]) for the whole run, spinning briefly and then yielding between
+//!    batches: forking a task per batch (`rayon::join`, until session 11) left the other
+//!    thread asleep or yielding when a batch was posted, and on the LFR benchmark graph's
+//!    ~380 level-0 batches the wake-ups cost about as much as the overlap saved. This is valid
 //!    because the next batch's nodes are already fixed when batch `k` starts (Leiden's queue is
 //!    FIFO and pushes go to its back; a Louvain round is fixed before it starts), and a
 //!    proposal of batch `k + 1` is used only when none of the node's neighbours moved in batch
@@ -51,7 +56,11 @@
 
 use super::louvain::{LevelGraph, ScratchPool, Weight};
 use rayon::prelude::*;
-use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
+use std::sync::atomic::{
+    AtomicBool, AtomicU32, AtomicU64,
+    Ordering::{AcqRel, Acquire, Relaxed, Release},
+};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 /// Smallest adaptive batch.
 pub(crate) const MIN_BATCH: usize = 64;
@@ -127,17 +136,30 @@ pub(crate) fn accumulate<W: Weight>(
 ) -> f64 {
     let base = out.len();
     let (ts, ws) = g.row(v);
-    for (&u, &w) in ts.iter().zip(ws) {
+    // Two passes. The first only gathers the neighbours' communities (independent loads that
+    // the CPU overlaps: the membership is a random access per arc). The second is branch-free
+    // (whether a community is new mispredicts often): every arc writes its entry, at a
+    // position chosen by a select, into the gathered tail of `out`, and the length grows by
+    // `new`; the entry at the length was never written by this pass (lengths only grow past
+    // it), so it still holds the gathered weight 0.0. An entry's slot is at most the arc's own
+    // index, so no gathered community is overwritten before it is read. Sums start at +0.0
+    // and add the same weights in row order, the same bits as a push-then-add loop.
+    out.extend(ts.iter().map(|&u| (load(comm, u), 0.0)));
+    let buf = &mut out[base..];
+    let mut len = 0usize;
+    for (i, &w) in ws.iter().enumerate() {
         let w: f64 = w.into();
-        let c = load(comm, u);
+        let c = buf[i].0;
         let p = pos[c as usize];
-        if p == u32::MAX {
-            pos[c as usize] = (out.len() - base) as u32;
-            out.push((c, w));
-        } else {
-            out[base + p as usize].1 += w;
-        }
+        let new = p == u32::MAX;
+        let at = if new { len } else { p as usize };
+        pos[c as usize] = at as u32;
+        let e = &mut buf[at];
+        e.0 = c;
+        e.1 += w;
+        len += usize::from(new);
     }
+    out.truncate(base + len);
     let p = pos[own as usize];
     let own_acc = if p == u32::MAX {
         0.0
@@ -229,73 +251,174 @@ pub(crate) trait Visit {
     );
 }
 
-/// Proposals of one chunk of a batch.
+/// Proposals of one chunk of a batch (its nodes, and for each node its list and its weight to
+/// its own community).
 #[derive(Default)]
 struct ChunkOut {
+    nodes: Vec<u32>,
     cand: Vec<(u32, f64)>,
     /// End of each node's list in `cand`.
     end: Vec<u32>,
     own_acc: Vec<f64>,
 }
 
-/// The proposals of one batch.
-#[derive(Default)]
-struct Props {
-    chunks: Vec<ChunkOut>,
+impl ChunkOut {
+    /// Compute the proposals of `self.nodes` against `comm` (which may change meanwhile: see
+    /// [`Speculator::run`]).
+    fn propose<W: Weight>(&mut self, g: &LevelGraph<W>, comm: &Comm, pos: &mut [u32]) {
+        let ChunkOut {
+            nodes,
+            cand,
+            end,
+            own_acc,
+        } = self;
+        cand.clear();
+        end.clear();
+        own_acc.clear();
+        for &v in nodes.iter() {
+            let own = load(comm, v);
+            own_acc.push(accumulate(g, comm, v, own, pos, cand));
+            end.push(cand.len() as u32);
+        }
+    }
+
+    /// The proposal of the `j`-th node of the chunk: (weight to own community, list).
+    #[inline]
+    fn get(&self, j: usize) -> (f64, &[(u32, f64)]) {
+        let lo = if j == 0 { 0 } else { self.end[j - 1] as usize };
+        (self.own_acc[j], &self.cand[lo..self.end[j] as usize])
+    }
 }
 
-impl Props {
-    /// Compute the proposals of `batch` against `comm`, in parallel. `comm` may change during
-    /// the call (the apply step of the previous batch runs beside it): a proposal is only used
-    /// when no neighbour of its node moved since the call began (see [`Speculator::run`]).
-    fn propose<W: Weight>(
-        &mut self,
+/// The batch whose proposals are being computed, shared by the applying thread and the
+/// proposing threads. Batch `k` ("generation" `k`) fills chunk set `k % 2`, so the proposals
+/// of batch `k + 1` are written while those of batch `k` are read.
+struct Board {
+    /// Generation (bits 32..), chunks in it (bits 16..32), next unclaimed chunk (bits 0..16).
+    word: AtomicU64,
+    /// Chunks of the current generation finished.
+    done: AtomicU32,
+    /// The run is over: proposing threads return.
+    quit: AtomicBool,
+    sets: [Vec<Mutex<ChunkOut>>; 2],
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Waits that spin briefly, then yield the core (on an idle machine a proposing thread is back
+/// within microseconds; on a busy one it does not hold a core others need).
+struct Backoff(u32);
+
+impl Backoff {
+    fn snooze(&mut self) {
+        if self.0 < 64 {
+            std::hint::spin_loop();
+            self.0 += 1;
+        } else {
+            std::thread::yield_now();
+        }
+    }
+}
+
+impl Board {
+    fn new(chunks: usize) -> Board {
+        let set = || (0..chunks).map(|_| Mutex::default()).collect();
+        Board {
+            word: AtomicU64::new(0),
+            done: AtomicU32::new(0),
+            quit: AtomicBool::new(false),
+            sets: [set(), set()],
+        }
+    }
+
+    /// Post `batch` as generation `generation` (the previous generation must be finished).
+    fn post(&self, generation: u64, batch: &[u32]) {
+        let set = &self.sets[(generation % 2) as usize];
+        let mut nch = 0u64;
+        for (slot, nodes) in set.iter().zip(batch.chunks(CHUNK)) {
+            let mut ch = lock(slot);
+            ch.nodes.clear();
+            ch.nodes.extend_from_slice(nodes);
+            nch += 1;
+        }
+        self.done.store(0, Relaxed);
+        // Release: a thread that claims a chunk of this generation sees its nodes.
+        self.word.store(generation << 32 | nch << 16, Release);
+    }
+
+    /// Claim and compute one chunk of the current generation. False when none is left.
+    fn work<W: Weight>(
+        &self,
         pool: &ScratchPool<Vec<u32>>,
         n: usize,
         g: &LevelGraph<W>,
         comm: &Comm,
-        batch: &[u32],
-    ) {
-        let nch = batch.len().div_ceil(CHUNK);
-        if self.chunks.len() < nch {
-            self.chunks.resize_with(nch, ChunkOut::default);
+    ) -> bool {
+        loop {
+            let w = self.word.load(Acquire);
+            let (nch, next) = ((w >> 16) & 0xFFFF, w & 0xFFFF);
+            if next >= nch {
+                return false;
+            }
+            // The generation cannot change between a successful claim and the chunk's `done`
+            // (the next one is posted only once every chunk is done).
+            if self
+                .word
+                .compare_exchange(w, w + 1, AcqRel, Acquire)
+                .is_ok()
+            {
+                let set = &self.sets[((w >> 32) % 2) as usize];
+                let mut ch = lock(&set[next as usize]);
+                pool.with(|| vec![u32::MAX; n], |pos| ch.propose(g, comm, pos));
+                drop(ch);
+                self.done.fetch_add(1, Release);
+                return true;
+            }
         }
-        self.chunks[..nch]
-            .par_iter_mut()
-            .zip(batch.par_chunks(CHUNK))
-            .for_each(|(out, nodes)| {
-                out.cand.clear();
-                out.end.clear();
-                out.own_acc.clear();
-                pool.with(
-                    || vec![u32::MAX; n],
-                    |pos| {
-                        for &v in nodes {
-                            let own = load(comm, v);
-                            let a = accumulate(g, comm, v, own, pos, &mut out.cand);
-                            out.own_acc.push(a);
-                            out.end.push(out.cand.len() as u32);
-                        }
-                    },
-                );
-            });
     }
 
-    /// The proposal of the `i`-th node of the batch: (weight to own community, list).
-    #[inline]
-    fn get(&self, i: usize) -> (f64, &[(u32, f64)]) {
-        let ch = &self.chunks[i / CHUNK];
-        let j = i % CHUNK;
-        let lo = if j == 0 { 0 } else { ch.end[j - 1] as usize };
-        (ch.own_acc[j], &ch.cand[lo..ch.end[j] as usize])
+    /// Help with the current generation until every chunk is claimed, then wait until every
+    /// chunk is done.
+    fn finish<W: Weight>(
+        &self,
+        pool: &ScratchPool<Vec<u32>>,
+        n: usize,
+        g: &LevelGraph<W>,
+        comm: &Comm,
+    ) {
+        while self.work(pool, n, g, comm) {}
+        let nch = ((self.word.load(Acquire) >> 16) & 0xFFFF) as u32;
+        let mut b = Backoff(0);
+        while self.done.load(Acquire) < nch {
+            b.snooze();
+        }
+    }
+
+    /// A proposing thread: compute chunks as they are posted until the run is over.
+    fn serve<W: Weight>(
+        &self,
+        pool: &ScratchPool<Vec<u32>>,
+        n: usize,
+        g: &LevelGraph<W>,
+        comm: &Comm,
+    ) {
+        let mut b = Backoff(0);
+        while !self.quit.load(Acquire) {
+            if self.work(pool, n, g, comm) {
+                b = Backoff(0);
+            } else {
+                b.snooze();
+            }
+        }
     }
 }
 
 /// Pipelined speculative batches (see the module doc).
 pub(crate) struct Speculator {
-    pool: ScratchPool<Vec<u32>>,
-    cur: Props,
-    next: Props,
+    /// Shared with the proposing threads for the whole run.
+    pool: Arc<ScratchPool<Vec<u32>>>,
     n: usize,
     /// Current batch size.
     pub batch: usize,
@@ -308,9 +431,7 @@ pub(crate) struct Speculator {
 impl Speculator {
     pub fn new(n: usize, b: Batching) -> Speculator {
         Speculator {
-            pool: ScratchPool::new(),
-            cur: Props::default(),
-            next: Props::default(),
+            pool: Arc::new(ScratchPool::new()),
             n,
             batch: b.start.max(1),
             adapt: b.adapt,
@@ -328,29 +449,68 @@ impl Speculator {
     /// its proposal is reused when no neighbour moved since the proposal was started, else
     /// recomputed against the current `comm`, and handed to [`Visit::apply`].
     ///
-    /// Pipeline: the proposals of batch `k + 1` are computed while batch `k` is applied, so
-    /// they are valid only when no neighbour moved in batch `k` or earlier in batch `k + 1`:
-    /// a mark stamped with batch `k`'s stamp or later.
+    /// Pipeline: this thread posts batch `k + 1` on a [`Board`], applies batch `k`, then helps
+    /// with batch `k + 1`'s chunks and waits for them; the pool's other threads serve the board
+    /// for the whole run (one long task each, so no thread has to be woken per batch; a run
+    /// whose helpers never start still completes, this thread then computing every chunk).
+    /// Proposals of batch `k + 1` may be computed while batch `k` is applied, so they are
+    /// valid only when no neighbour moved in batch `k` or earlier in batch `k + 1`: a mark
+    /// stamped with batch `k`'s stamp or later.
     pub fn run<W: Weight, V: Visit + Send>(
         &mut self,
         g: &LevelGraph<W>,
         comm: &Comm,
         st: &mut V,
+        fill: impl FnMut(&mut V, usize, &mut Vec<u32>) + Send,
+    ) -> bool {
+        let board = Board::new(MAX_BATCH.max(self.batch).div_ceil(CHUNK));
+        let helpers = rayon::current_num_threads().saturating_sub(1);
+        let (pool, n) = (Arc::clone(&self.pool), self.n);
+        let pool = &*pool;
+        let (go, ()) = rayon::join(
+            || {
+                let go = self.apply_all(&board, g, comm, st, fill);
+                board.quit.store(true, Release);
+                go
+            },
+            || {
+                (0..helpers)
+                    .into_par_iter()
+                    .for_each(|_| board.serve(pool, n, g, comm));
+            },
+        );
+        go
+    }
+
+    /// The applying side of [`Self::run`].
+    fn apply_all<W: Weight, V: Visit>(
+        &mut self,
+        board: &Board,
+        g: &LevelGraph<W>,
+        comm: &Comm,
+        st: &mut V,
         mut fill: impl FnMut(&mut V, usize, &mut Vec<u32>),
     ) -> bool {
+        let (pool, n) = (Arc::clone(&self.pool), self.n);
+        let pool = &*pool;
         let mut cur: Vec<u32> = Vec::new();
         let mut next: Vec<u32> = Vec::new();
         let mut cand: Vec<(u32, f64)> = Vec::new();
+        let mut generation = 0u64;
         // Oldest stamp that invalidates the proposals of `cur`.
         let mut since = 0u32;
         loop {
             if cur.is_empty() {
-                // Pipeline empty: start it with proposals made before the next stamp.
+                // Pipeline empty (at the start, or when the queue ran dry before the last
+                // batch's moves queued more): restart it with proposals made before the next
+                // stamp.
                 fill(st, self.batch, &mut cur);
                 if cur.is_empty() {
                     return true;
                 }
-                self.cur.propose(&self.pool, self.n, g, comm, &cur);
+                generation += 1;
+                board.post(generation, &cur);
+                board.finish(pool, n, g, comm);
                 since = u32::MAX;
             }
             next.clear();
@@ -360,56 +520,43 @@ impl Speculator {
             let stamp = marks.next_stamp();
             // A wrap forgets every stamp: treat all of `cur` as stale then.
             since = if wraps { 0 } else { since.min(stamp) };
-            let Speculator {
-                pool,
-                cur: props,
-                next: next_props,
-                n,
-                applied,
-                stale,
-                ..
-            } = self;
-            let (n, pool) = (*n, &*pool);
-            let ((go, batch_stale), ()) = rayon::join(
-                || {
-                    let mut batch_stale = 0usize;
-                    for (i, &v) in cur.iter().enumerate() {
-                        let marks = st.marks();
-                        marks.dequeue(v);
-                        let is_stale = marks.mark[v as usize] >= since;
-                        if !st.admit() {
-                            return (false, batch_stale);
-                        }
-                        *applied += 1;
-                        if is_stale {
-                            *stale += 1;
-                            batch_stale += 1;
-                            cand.clear();
-                            let own = load(comm, v);
-                            let own_acc = pool.with(
-                                || vec![u32::MAX; n],
-                                |pos| accumulate(g, comm, v, own, pos, &mut cand),
-                            );
-                            st.apply(g, comm, v, own_acc, &cand);
-                        } else {
-                            let (own_acc, list) = props.get(i);
-                            st.apply(g, comm, v, own_acc, list);
-                        }
+            if !next.is_empty() {
+                board.post(generation + 1, &next);
+            }
+            let set = &board.sets[(generation % 2) as usize];
+            let mut batch_stale = 0usize;
+            for (slot, nodes) in set.iter().zip(cur.chunks(CHUNK)) {
+                let props = lock(slot);
+                for (j, &v) in nodes.iter().enumerate() {
+                    let marks = st.marks();
+                    marks.dequeue(v);
+                    let is_stale = marks.mark[v as usize] >= since;
+                    if !st.admit() {
+                        return false;
                     }
-                    (true, batch_stale)
-                },
-                || {
-                    if !next.is_empty() {
-                        next_props.propose(pool, n, g, comm, &next);
+                    self.applied += 1;
+                    if is_stale {
+                        self.stale += 1;
+                        batch_stale += 1;
+                        cand.clear();
+                        let own = load(comm, v);
+                        let own_acc = pool.with(
+                            || vec![u32::MAX; n],
+                            |pos| accumulate(g, comm, v, own, pos, &mut cand),
+                        );
+                        st.apply(g, comm, v, own_acc, &cand);
+                    } else {
+                        let (own_acc, list) = props.get(j);
+                        st.apply(g, comm, v, own_acc, list);
                     }
-                },
-            );
-            if !go {
-                return false;
+                }
+            }
+            if !next.is_empty() {
+                board.finish(pool, n, g, comm);
             }
             self.end_batch(cur.len(), batch_stale);
-            std::mem::swap(&mut self.cur, &mut self.next);
             std::mem::swap(&mut cur, &mut next);
+            generation += 1;
             since = stamp;
         }
     }
@@ -498,7 +645,7 @@ mod tests {
             };
             let (want, _) = run(&g, init, seq, 1);
             assert!(renumber(&mut want.clone()) < n as usize / 4);
-            for threads in [1, 2] {
+            for threads in [1, 2, 4] {
                 for (start, adapt) in [(1, false), (16, false), (64, true), (1000, false)] {
                     let b = Batching {
                         parallel: true,
@@ -544,7 +691,7 @@ mod tests {
             1,
         );
         assert!(want.1 .1 > 1, "only one round: later rounds untested");
-        for threads in [1, 2] {
+        for threads in [1, 2, 4] {
             for (start, adapt) in [(1, false), (32, true), (1000, false)] {
                 let b = Batching {
                     parallel: true,
