@@ -459,7 +459,14 @@ impl RowMerge {
         }
     }
 
-    /// The aggregated row of part `p` (members `mem`).
+    /// The aggregated row of part `p` (members `mem`): arcs in member order, each row in row
+    /// order, arcs inside `p` dropped.
+    ///
+    /// Branch-free like `moving::accumulate`: each member row's neighbouring parts are first
+    /// gathered into the tail of `row` (independent loads), then every arc adds its weight to
+    /// the entry a select picks (existing, or the next new one, which still holds the gathered
+    /// 0.0). Arcs inside `p` go to a sink entry at index 0 (`pos[p] = 0`), dropped at the end.
+    /// Each sum starts at 0.0 and adds its weights in that order, as a push-then-add loop would.
     fn merge<W: Weight>(
         &mut self,
         g: &LevelGraph<W>,
@@ -467,38 +474,34 @@ impl RowMerge {
         part: &[u32],
         p: u32,
     ) -> &[(u32, f64)] {
-        self.row.clear();
-        for (q, w) in external_arcs(g, mem, part, p) {
-            let i = self.pos[q as usize];
-            if i == u32::MAX {
-                self.pos[q as usize] = self.row.len() as u32;
-                self.row.push((q, 0.0 + w));
-            } else {
-                self.row[i as usize].1 += w;
+        let (row, pos) = (&mut self.row, &mut self.pos);
+        row.clear();
+        row.push((p, 0.0));
+        pos[p as usize] = 0;
+        for &v in mem {
+            let (ts, ws) = g.row(v);
+            let base = row.len();
+            row.extend(ts.iter().map(|&u| (part[u as usize], 0.0)));
+            let mut len = base;
+            for (i, &w) in ws.iter().enumerate() {
+                let w: f64 = w.into();
+                let q = row[base + i].0;
+                let at = pos[q as usize];
+                let new = at == u32::MAX;
+                let at = if new { len } else { at as usize };
+                pos[q as usize] = at as u32;
+                let e = &mut row[at];
+                e.0 = q;
+                e.1 += w;
+                len += usize::from(new);
             }
+            row.truncate(len);
         }
-        for &(q, _) in &self.row {
-            self.pos[q as usize] = u32::MAX;
+        for &(q, _) in row.iter() {
+            pos[q as usize] = u32::MAX;
         }
-        &self.row
+        &row[1..]
     }
-}
-
-/// The arcs leaving part `p` as (neighbouring part, weight): members in the given order, each
-/// row in row order (the summation order both [`RowMerge`] ways rely on).
-fn external_arcs<'a, W: Weight>(
-    g: &'a LevelGraph<W>,
-    mem: &'a [u32],
-    part: &'a [u32],
-    p: u32,
-) -> impl Iterator<Item = (u32, f64)> + 'a {
-    mem.iter().flat_map(move |&v| {
-        let (ts, ws) = g.row(v);
-        ts.iter()
-            .zip(ws)
-            .map(move |(&u, &w)| (part[u as usize], w.into()))
-            .filter(move |&(q, _)| q != p)
-    })
 }
 
 /// Renumber labels densely in order of first occurrence (node order). Returns the count.
