@@ -170,10 +170,10 @@ impl Visit for FastMove<'_> {
         let mut best_gain = own_acc - gp * av * so.w;
         for &(c, acc) in cand {
             let gain = acc - gp * av * self.slot[c as usize].w;
-            if gain > best_gain {
-                best_gain = gain;
-                best = c;
-            }
+            // Selects, not a branch: which candidate wins is data-dependent (mispredicts).
+            let better = gain > best_gain;
+            best_gain = if better { gain } else { best_gain };
+            best = if better { c } else { best };
         }
         if best_gain < 0.0 {
             // An empty community gains exactly 0. `own` is not empty here (its gain would be 0).
@@ -409,6 +409,14 @@ impl<W: Weight> RefineCtx<'_, W> {
             size: 1,
             seen: false,
         }));
+        // Sink for arcs leaving the community (see below).
+        s.slot.push(RSlot {
+            acc: 0.0,
+            w: 0.0,
+            ext: 0.0,
+            size: 0,
+            seen: false,
+        });
         s.label.clear();
         s.label.extend(0..len as u32);
         s.order.clear();
@@ -432,21 +440,29 @@ impl<W: Weight> RefineCtx<'_, W> {
             if ext_v < gp * av * (ac - av) {
                 continue;
             }
+            // Branch-free (the inside/outside test and the first-touch test both mispredict
+            // often): an arc leaving the community goes to the sink slot `len` (size 0, so
+            // never a candidate); a first touch resets the sum to 0.0 before adding, the same
+            // bits as starting the sum at the weight.
             let (ts, ws) = g.row(v);
+            s.touched.resize(ts.len() + 1, 0);
+            let mut nt = 0usize;
             for (&u, &w) in ts.iter().zip(ws) {
-                if self.comm[u as usize] == c32 {
-                    let w: f64 = w.into();
-                    let t = s.label[self.loc[u as usize] as usize];
-                    let st = &mut s.slot[t as usize];
-                    if st.seen {
-                        st.acc += w;
-                    } else {
-                        st.seen = true;
-                        st.acc = w;
-                        s.touched.push(t);
-                    }
-                }
+                let w: f64 = w.into();
+                let inside = self.comm[u as usize] == c32;
+                let t = if inside {
+                    s.label[self.loc[u as usize] as usize]
+                } else {
+                    len as u32
+                };
+                let st = &mut s.slot[t as usize];
+                let first = !st.seen;
+                st.acc = if first { 0.0 } else { st.acc } + w;
+                st.seen = true;
+                s.touched[nt] = t;
+                nt += usize::from(first);
             }
+            s.touched.truncate(nt);
             // Leave the singleton (its gain as an option is 0).
             s.slot[own as usize].w = 0.0;
             s.slot[own as usize].size = 0;
@@ -471,17 +487,16 @@ impl<W: Weight> RefineCtx<'_, W> {
                 // Randomised choice ∝ exp(gain/θ), staying alone included (gain 0); shifted by
                 // the maximum so the exponentials cannot overflow.
                 let stay_p = ((0.0 - max_gain) / theta).exp();
-                let total: f64 = stay_p
-                    + s.cand
-                        .iter()
-                        .map(|&(_, gn)| ((gn - max_gain) / theta).exp())
-                        .sum::<f64>();
+                // Each weight computed once (the same value both loops used to recompute).
+                for c in s.cand.iter_mut() {
+                    c.1 = ((c.1 - max_gain) / theta).exp();
+                }
+                let total: f64 = stay_p + s.cand.iter().map(|&(_, p)| p).sum::<f64>();
                 let mut r = rng.gen::<f64>() * total;
                 if r >= stay_p {
                     r -= stay_p;
                     target = s.cand[s.cand.len() - 1].0;
-                    for &(t, gn) in &s.cand {
-                        let p = ((gn - max_gain) / theta).exp();
+                    for &(t, p) in &s.cand {
                         if r < p {
                             target = t;
                             break;
