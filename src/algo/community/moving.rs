@@ -68,6 +68,8 @@ pub(crate) const MIN_BATCH: usize = 64;
 pub(crate) const MAX_BATCH: usize = 8192;
 /// Nodes per parallel proposal task.
 const CHUNK: usize = 64;
+/// Rows longer than this skip [`accumulate`]'s branch-free gather (see there).
+const GATHER_MAX: usize = 1024;
 /// Levels with fewer nodes run the sequential loop (the proposal overhead would not pay).
 pub(crate) const MIN_PARALLEL_N: usize = 1 << 14;
 
@@ -144,6 +146,22 @@ pub(crate) fn accumulate<W: Weight>(
     // it), so it still holds the gathered weight 0.0. An entry's slot is at most the arc's own
     // index, so no gathered community is overwritten before it is read. Sums start at +0.0
     // and add the same weights in row order, the same bits as a push-then-add loop.
+    if ts.len() > GATHER_MAX {
+        // Long rows: push only new communities, so that the lists' buffers (kept per chunk
+        // for the whole run) grow by the distinct communities, not by the row length.
+        for (&u, &w) in ts.iter().zip(ws) {
+            let w: f64 = w.into();
+            let c = load(comm, u);
+            let p = pos[c as usize];
+            if p == u32::MAX {
+                pos[c as usize] = (out.len() - base) as u32;
+                out.push((c, 0.0 + w));
+            } else {
+                out[base + p as usize].1 += w;
+            }
+        }
+        return finish_accumulate(out, base, own, pos);
+    }
     out.extend(ts.iter().map(|&u| (load(comm, u), 0.0)));
     let buf = &mut out[base..];
     let mut len = 0usize;
@@ -160,6 +178,12 @@ pub(crate) fn accumulate<W: Weight>(
         len += usize::from(new);
     }
     out.truncate(base + len);
+    finish_accumulate(out, base, own, pos)
+}
+
+/// Weight to `own` from the list `out[base..]`; resets `pos` for the list's communities.
+#[inline]
+fn finish_accumulate(out: &[(u32, f64)], base: usize, own: u32, pos: &mut [u32]) -> f64 {
     let p = pos[own as usize];
     let own_acc = if p == u32::MAX {
         0.0
@@ -660,6 +684,53 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// `accumulate` gives each neighbouring community once, in first-seen row order, with
+    /// its weights summed in row order, on short rows (branch-free gather) and long rows
+    /// (push path), and leaves `pos` clean.
+    #[test]
+    fn accumulate_lists_communities_in_first_seen_order() {
+        use super::{accumulate, to_atomic, GATHER_MAX};
+        // Node 0 is a hub joined to every other node; the others form a ring.
+        let n = GATHER_MAX as u32 + 500;
+        let mut arcs: Vec<(u32, u32, f32)> = Vec::new();
+        for v in 1..n {
+            let w = 1.0 + (v % 3) as f32;
+            arcs.push((0, v, w));
+            arcs.push((v, 0, w));
+            let u = if v + 1 < n { v + 1 } else { 1 };
+            arcs.push((v, u, 0.5));
+            arcs.push((u, v, 0.5));
+        }
+        arcs.sort_by_key(|&(a, b, _)| (a, b));
+        let csr = Csr::from_arcs(n as usize, &arcs);
+        let g = LevelGraph::from_csr(&csr, Objective::Modularity);
+        let comm: Vec<u32> = (0..n).map(|v| (v * 7919) % 37).collect();
+        let comm_a = to_atomic(&comm);
+        let mut pos = vec![u32::MAX; 37];
+        for v in [0u32, 1, 2, n - 1] {
+            let (ts, ws) = g.row(v);
+            let mut want: Vec<(u32, f64)> = Vec::new();
+            for (&u, &w) in ts.iter().zip(ws) {
+                let c = comm[u as usize];
+                match want.iter_mut().find(|e| e.0 == c) {
+                    Some(e) => e.1 += f64::from(w),
+                    None => want.push((c, 0.0 + f64::from(w))),
+                }
+            }
+            let own = comm[v as usize];
+            let mut out = vec![(99, 9.0)];
+            let own_acc = accumulate(&g, &comm_a, v, own, &mut pos, &mut out);
+            assert_eq!(out[0], (99, 9.0), "node {v}: entries before the list kept");
+            let got: Vec<(u32, u64)> = out[1..].iter().map(|&(c, w)| (c, w.to_bits())).collect();
+            let exp: Vec<(u32, u64)> = want.iter().map(|&(c, w)| (c, w.to_bits())).collect();
+            assert_eq!(got, exp, "node {v}");
+            let own_want = want.iter().find(|e| e.0 == own).map_or(0.0, |e| e.1);
+            assert_eq!(own_acc.to_bits(), own_want.to_bits(), "node {v}");
+            assert!(pos.iter().all(|&p| p == u32::MAX));
+        }
+        assert!(g.row(0).0.len() > GATHER_MAX && g.row(1).0.len() <= GATHER_MAX);
     }
 
     /// The same for Louvain's round-based sweeps (moves, rounds and the partition).
