@@ -935,20 +935,37 @@ impl PropertyGraph {
             chunks.push(a);
             rest = b;
         }
-        let mut pool: Vec<TableBuilder> = (0..BATCH.min(windows.len()))
-            .map(|_| TableBuilder::new(layout))
-            .collect();
-        for (batch, parts) in windows.chunks(BATCH).zip(chunks.chunks_mut(BATCH)) {
-            batch
-                .par_iter()
-                .zip(parts.par_iter_mut())
-                .zip(pool.par_iter_mut())
-                .for_each(|((w, part), b)| fold_chunk(w, part, b));
-            for p in pool.iter_mut().take(batch.len()) {
+        // Two pools: the chunks of one batch are appended (a sequential copy) while the next
+        // batch is folded into the other pool, instead of leaving a core idle during the copy.
+        let new_pool = || -> Vec<TableBuilder> {
+            (0..BATCH.min(windows.len()))
+                .map(|_| TableBuilder::new(layout))
+                .collect()
+        };
+        let (mut filled, mut free) = (new_pool(), new_pool());
+        let fold_batch =
+            |batch: &[&[usize]], parts: &mut [&mut [u64]], pool: &mut [TableBuilder]| {
+                batch
+                    .par_iter()
+                    .zip(parts.par_iter_mut())
+                    .zip(pool.par_iter_mut())
+                    .for_each(|((w, part), b)| fold_chunk(w, part, b));
+            };
+        let append = |out: &mut TableBuilder, pool: &mut [TableBuilder]| {
+            for p in pool {
                 out.append_clear(p);
             }
+        };
+        let mut pending = 0;
+        for (batch, parts) in windows.chunks(BATCH).zip(chunks.chunks_mut(BATCH)) {
+            let n = batch.len();
+            let (f, o) = (&mut filled[..pending], &mut out);
+            rayon::join(|| fold_batch(batch, parts, &mut free[..n]), || append(o, f));
+            std::mem::swap(&mut filled, &mut free);
+            pending = n;
         }
-        drop(pool);
+        append(&mut out, &mut filled[..pending]);
+        drop((filled, free));
         drop(chunks);
         drop(order);
         self.table = out.finish(self.node_count());
