@@ -28,7 +28,8 @@
 //! straight into its final arrays, see [`LevelGraph::aggregate`]).
 
 use super::moving::{
-    accumulate, load, store, to_atomic, write_back, Batching, Comm, Marks, Speculator, Visit,
+    accumulate, add_gathered, load, store, to_atomic, write_back, Batching, Comm, Marks,
+    Speculator, Visit,
 };
 use super::{CommunityConfig, Objective};
 use crate::algo::rng::{rng_for, Stream};
@@ -482,19 +483,7 @@ impl RowMerge {
             let (ts, ws) = g.row(v);
             let base = row.len();
             row.extend(ts.iter().map(|&u| (part[u as usize], 0.0)));
-            let mut len = base;
-            for (i, &w) in ws.iter().enumerate() {
-                let w: f64 = w.into();
-                let q = row[base + i].0;
-                let at = pos[q as usize];
-                let new = at == u32::MAX;
-                let at = if new { len } else { at as usize };
-                pos[q as usize] = at as u32;
-                let e = &mut row[at];
-                e.0 = q;
-                e.1 += w;
-                len += usize::from(new);
-            }
+            let len = add_gathered(row, base, ws, pos);
             row.truncate(len);
         }
         for &(q, _) in row.iter() {

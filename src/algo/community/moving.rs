@@ -163,22 +163,39 @@ pub(crate) fn accumulate<W: Weight>(
         return finish_accumulate(out, base, own, pos);
     }
     out.extend(ts.iter().map(|&u| (load(comm, u), 0.0)));
-    let buf = &mut out[base..];
-    let mut len = 0usize;
+    let len = add_gathered(&mut out[base..], 0, ws, pos);
+    out.truncate(base + len);
+    finish_accumulate(out, base, own, pos)
+}
+
+/// The branch-free merge step of [`accumulate`] and of the aggregation's row merge.
+/// `list[..len]` holds distinct keys with their sums (`pos[key]` = index, `u32::MAX` for keys
+/// not in it); `list[len..len + ws.len()]` holds the keys of the next arcs, gathered, with
+/// weight 0.0. Adds each arc's weight `ws[i]` to its key's entry, appending new keys in
+/// first-seen order, and returns the new length. An entry is written at an index at most the
+/// arc's own, so no gathered key is overwritten before it is read, and the entry at the
+/// length still holds its gathered 0.0; sums start at 0.0 and add in arc order.
+#[inline]
+pub(crate) fn add_gathered<W: Weight>(
+    list: &mut [(u32, f64)],
+    mut len: usize,
+    ws: &[W],
+    pos: &mut [u32],
+) -> usize {
+    let start = len;
     for (i, &w) in ws.iter().enumerate() {
         let w: f64 = w.into();
-        let c = buf[i].0;
-        let p = pos[c as usize];
+        let key = list[start + i].0;
+        let p = pos[key as usize];
         let new = p == u32::MAX;
         let at = if new { len } else { p as usize };
-        pos[c as usize] = at as u32;
-        let e = &mut buf[at];
-        e.0 = c;
+        pos[key as usize] = at as u32;
+        let e = &mut list[at];
+        e.0 = key;
         e.1 += w;
         len += usize::from(new);
     }
-    out.truncate(base + len);
-    finish_accumulate(out, base, own, pos)
+    len
 }
 
 /// Weight to `own` from the list `out[base..]`; resets `pos` for the list's communities.
