@@ -29,9 +29,10 @@
 //!    batch `k` is applied, so proposing and applying overlap; the applying thread then helps
 //!    with what is left of them. The other threads take chunks of 64 nodes from a shared
 //!    board ([`Board`]) for the whole run, spinning briefly and then yielding between
-//!    batches: forking a task per batch (`rayon::join`, until session 11) left the other
-//!    thread asleep or yielding when a batch was posted, and on the LFR benchmark graph's
-//!    ~380 level-0 batches the wake-ups cost about as much as the overlap saved. This is valid
+//!    batches: with a task forked per batch (`rayon::join`, until session 11) the other
+//!    thread, idle between batches, was often asleep or yielding when a batch was posted, so
+//!    the applying thread ran both sides itself (on the LFR benchmark graph's ~380 level-0
+//!    batches, with a build running beside it, a join took the sum of its two sides). This is valid
 //!    because the next batch's nodes are already fixed when batch `k` starts (Leiden's queue is
 //!    FIFO and pushes go to its back; a Louvain round is fixed before it starts), and a
 //!    proposal of batch `k + 1` is used only when none of the node's neighbours moved in batch
